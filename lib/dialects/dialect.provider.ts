@@ -1,0 +1,43 @@
+import { MikroORM } from '@mikro-orm/core';
+import type { Provider } from '@nestjs/common';
+import { RESOLVED_OPTIONS } from '../async-runner.constants.js';
+import { tableNames } from '../entities/define-entities.js';
+import { AsyncStop } from '../entities/async-stop.entity.js';
+import { Task } from '../entities/task.entity.js';
+import { ConfigMismatchError } from '../errors/config-mismatch.error.js';
+import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import type { Dialect } from './dialect.js';
+import { resolveDialect } from './resolve-dialect.js';
+
+/** Injection token of the {@link Dialect} chosen for the host's ORM. */
+export const DIALECT = Symbol('nest-async-runner:dialect');
+
+/** Fails at startup, not at the first enqueue, when the entities are missing or prefixed differently. */
+function checkEntities(orm: MikroORM, prefix: string): void {
+  const expected = tableNames(prefix);
+  for (const [entity, table, label] of [[Task, expected.task, 'Task'], [AsyncStop, expected.stop, 'AsyncStop']] as const) {
+    const meta = orm.getMetadata().find(entity as never);
+    if (!meta) {
+      throw new ConfigMismatchError(
+        `The ${label} entity is not registered with MikroORM. Add ASYNC_RUNNER_ENTITIES (or asyncRunnerEntities({ tablePrefix })) to the ORM's entities.`,
+      );
+    }
+    if (meta.tableName !== table) {
+      throw new ConfigMismatchError(
+        `The ${label} entity maps to table "${meta.tableName}" but AsyncRunnerModule expects "${table}" (tablePrefix "${prefix}"). ` +
+          'Pass the same tablePrefix to asyncRunnerEntities() and AsyncRunnerModule.forRoot().',
+      );
+    }
+  }
+}
+
+export const dialectProvider: Provider = {
+  provide: DIALECT,
+  inject: [MikroORM, RESOLVED_OPTIONS],
+  useFactory: async (orm: MikroORM, options: ResolvedAsyncRunnerOptions): Promise<Dialect> => {
+    checkEntities(orm, options.tablePrefix);
+    const dialect = resolveDialect(orm, options.tablePrefix);
+    await dialect.prepare();
+    return dialect;
+  },
+};

@@ -1,0 +1,42 @@
+import type { ClaimedTask, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
+import type { SqlContext } from './sql-executor.js';
+
+/** What a claim asks for. */
+export interface ClaimRequest {
+  workerId: string;
+  queue: string;
+  names: readonly string[];
+  limit: number;
+  leaseMs: number;
+}
+
+/**
+ * The database operations the runner needs, one implementation per database. Every
+ * statement binds its values; every write to a claimed row is fenced on `locked_by`, so a
+ * worker that lost its lease cannot overwrite the new owner's state.
+ */
+export interface Dialect {
+  readonly name: 'sqlite' | 'postgresql' | 'mysql';
+  /** One-time connection setup (SQLite: WAL, busy timeout). */
+  prepare(): Promise<void>;
+  /** Inserts tasks in one statement; with a unique key already open, returns the open task instead. */
+  insert(tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]>;
+  /** Atomically marks up to `limit` due pending tasks running for this worker and returns them. */
+  claim(req: ClaimRequest): Promise<ClaimedTask[]>;
+  /** Writes finished attempts; returns the ids whose write applied (the lease was still ours). */
+  finish(workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
+  /** Extends the leases of tasks this worker runs; returns ids still held and ids whose cancel was requested. */
+  renew(workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
+  /** Takes back running tasks whose lease expired: retried, or failed when out of attempts. */
+  reclaimExpired(): Promise<number>;
+  /** Stores progress for a task this worker holds. */
+  setProgress(workerId: string, id: number, progress: string): Promise<void>;
+  /** Highest stop-row id now; a runner obeys only rows above the value it saw at start. */
+  latestStopId(): Promise<number>;
+  insertStop(scope: string, reason: string | null): Promise<number>;
+  /** First stop row above `afterId` whose scope is one of `scopes`. */
+  findStop(afterId: number, scopes: readonly string[]): Promise<StopRow | undefined>;
+  /** The subset of `ids` still pending, with their start times (for runUntilEmpty's retry wait). */
+  pendingAmong(ids: readonly number[]): Promise<{ id: number; runAt: Date }[]>;
+  getRow(id: number): Promise<TaskRow | undefined>;
+}

@@ -1,0 +1,38 @@
+import type { SqlContext, SqlExecutor } from '../sql-executor.js';
+import { chunks, marks, type Tables } from '../tables.js';
+import type { Outcome } from '../task-row.js';
+
+const FENCE = "locked_by = ? AND status = 'running'";
+const RELEASE = 'locked_by = NULL, locked_until = NULL';
+
+/**
+ * Writes a batch of attempt outcomes in one transaction. Successes without a result share
+ * one statement; each write applies only while this worker still holds the lease.
+ */
+export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
+  const write = async (ctx?: SqlContext): Promise<number[]> => {
+    const now = Date.now();
+    const applied: number[] = [];
+    const ids = (sql: string, params: unknown[]) => exec.all<{ id: number }>(sql, params, ctx).then((rows) => rows.forEach((r) => applied.push(Number(r.id))));
+    const plain = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).map((o) => o.id);
+    for (const chunk of chunks(plain, 500)) {
+      await ids(`UPDATE ${t.task} SET status = 'succeeded', finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id IN (${marks(chunk.length)}) RETURNING id`, [now, workerId, ...chunk]);
+    }
+    for (const o of outcomes) {
+      switch (o.kind) {
+        case 'succeeded':
+          if (o.result !== null) await ids(`UPDATE ${t.task} SET status = 'succeeded', result = ?, finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`, [o.result, now, workerId, o.id]);
+          break;
+        case 'retry':
+          await ids(`UPDATE ${t.task} SET status = 'pending', run_at = ?, last_error = ?, ${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`, [now + o.delayMs, o.error, workerId, o.id]);
+          break;
+        case 'failed':
+        case 'cancelled':
+          await ids(`UPDATE ${t.task} SET status = ?, last_error = ?, finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`, [o.kind, o.error, now, workerId, o.id]);
+          break;
+      }
+    }
+    return applied;
+  };
+  return outcomes.length > 1 ? exec.transaction(write) : write();
+}

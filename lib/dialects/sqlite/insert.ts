@@ -1,0 +1,46 @@
+import type { SqlContext, SqlExecutor } from '../sql-executor.js';
+import { chunks, type Tables } from '../tables.js';
+import type { NewTask, TaskRow } from '../task-row.js';
+
+const COLUMNS = 'queue, name, payload, status, priority, run_at, attempts, max_attempts, timeout_ms, unique_key, cancel_requested, created_at';
+const ROW = "(?, ?, ?, 'pending', ?, ?, 0, ?, ?, ?, 0, ?)";
+const PER_STATEMENT = 1000; // 9 params a row, well under SQLite's 32766
+
+/**
+ * One multi-row INSERT … RETURNING per chunk. A row whose unique key is already open is
+ * skipped by ON CONFLICT and answered with the open task, so concurrent enqueues of one key
+ * yield one task (the constraint decides, not a read-then-write).
+ */
+export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
+  const out: TaskRow[] = [];
+  const now = Date.now();
+  for (const chunk of chunks(tasks, PER_STATEMENT)) {
+    const params: unknown[] = [];
+    for (const task of chunk) {
+      const runAt = task.runAt ? task.runAt.getTime() : now + task.delayMs;
+      params.push(task.queue, task.name, task.payload, task.priority, runAt, task.maxAttempts, task.timeoutMs, task.uniqueKey, now);
+    }
+    const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING *`;
+    const rows = await exec.all<TaskRow>(sql, params, ctx);
+    out.push(...(await matchInserted(exec, t, chunk, rows, ctx)));
+  }
+  return out;
+}
+
+/** Lines returned rows up with the input; conflicted unique keys are answered with the open task. */
+async function matchInserted(exec: SqlExecutor, t: Tables, chunk: readonly NewTask[], rows: TaskRow[], ctx?: SqlContext): Promise<TaskRow[]> {
+  if (rows.length === chunk.length) return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  const byKey = new Map(rows.filter((r) => r.unique_key != null).map((r) => [r.unique_key as string, r]));
+  const missing = chunk.filter((c) => c.uniqueKey != null && !byKey.has(c.uniqueKey)).map((c) => c.uniqueKey as string);
+  if (missing.length) {
+    const open = await exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${missing.map(() => '?').join(', ')})`, missing, ctx);
+    for (const r of open) byKey.set(r.unique_key as string, r);
+  }
+  const plain = rows.filter((r) => r.unique_key == null).sort((a, b) => Number(a.id) - Number(b.id));
+  let i = 0;
+  return chunk.map((c) => {
+    const row = c.uniqueKey != null ? byKey.get(c.uniqueKey) : plain[i++];
+    if (!row) throw new Error(`Task with unique key ${c.uniqueKey} finished while being enqueued; enqueue it again.`);
+    return row;
+  });
+}

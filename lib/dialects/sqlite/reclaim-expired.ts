@@ -1,0 +1,22 @@
+import type { SqlExecutor } from '../sql-executor.js';
+import type { Tables } from '../tables.js';
+
+/**
+ * Running tasks whose lease passed go back to pending, or to failed when that was their last
+ * attempt, with an error naming the worker that lost the lease. Nothing stays running unowned.
+ */
+export async function reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number> {
+  const now = Date.now();
+  const last = 'attempts >= max_attempts';
+  const res = await exec.run(
+    `UPDATE ${t.task} SET ` +
+      `status = CASE WHEN ${last} THEN 'failed' ELSE 'pending' END, ` +
+      `last_error = 'Lease lost: worker ' || COALESCE(locked_by, '?') || ' stopped renewing its lease (process died, froze or lost its database connection) during attempt ' || attempts || '.', ` +
+      `finished_at = CASE WHEN ${last} THEN ? ELSE NULL END, ` +
+      `unique_key = CASE WHEN ${last} THEN NULL ELSE unique_key END, ` +
+      `run_at = ?, locked_by = NULL, locked_until = NULL ` +
+      `WHERE status = 'running' AND locked_until < ?`,
+    [now, now, now],
+  );
+  return res.affected;
+}

@@ -1,0 +1,13 @@
+import { AsyncRunnerError } from './async-runner.error.js';
+
+/** Thrown when a task payload (or result) is not plain JSON; `path` names the bad value, e.g. `$.items[2].id`. */
+export class InvalidPayloadError extends AsyncRunnerError {
+  constructor(
+    /** JSONPath-like location of the offending value. */
+    readonly path: string,
+    /** What is wrong with it. */
+    readonly reason: string,
+  ) {
+    super(`Task payload is not plain JSON at ${path}: ${reason}`);
+  }
+}

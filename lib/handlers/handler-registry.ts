@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_OPTIONS } from '../async-runner.constants.js';
+import { DuplicateHandlerError } from '../errors/duplicate-handler.error.js';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import type { ResolvedBackoff } from '../options/backoff-options.js';
+import { resolveBackoff } from '../options/validate-backoff.js';
+import { checkInt, checkKnownKeys, checkName, checkObject } from '../options/validators.js';
+import type { TaskContext } from './task-context.js';
+import type { TaskHandlerOptions } from './task-handler-options.js';
+
+/** A discovered handler with its options resolved against the module defaults. */
+export interface RegisteredHandler {
+  readonly name: string;
+  readonly queue: string;
+  readonly maxAttempts: number;
+  readonly backoff: ResolvedBackoff;
+  readonly timeoutMs: number | null;
+  /** `ProviderClass.method`, for error messages and logs. */
+  readonly owner: string;
+  readonly run: (payload: unknown, ctx: TaskContext) => unknown;
+}
+
+const HANDLER_KEYS: readonly (keyof TaskHandlerOptions)[] = ['maxAttempts', 'backoff', 'queue', 'timeoutMs'];
+
+/** Task name → handler. Filled once at bootstrap by the explorer; read by the queue and the worker. */
+@Injectable()
+export class HandlerRegistry {
+  private readonly handlers = new Map<string, RegisteredHandler>();
+
+  constructor(@Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions) {}
+
+  /** Validates the handler's options and adds it; a second handler for one name is an error naming both. */
+  register(name: unknown, options: TaskHandlerOptions, owner: string, run: RegisteredHandler['run']): RegisteredHandler {
+    const label = `@TaskHandler(${JSON.stringify(name)})`;
+    const taskName = checkName(`${label} name`, name, 191);
+    const existing = this.handlers.get(taskName);
+    if (existing) throw new DuplicateHandlerError(taskName, existing.owner, owner);
+    const o = checkObject(`${label} options`, options ?? {}) as TaskHandlerOptions;
+    checkKnownKeys(label, o as Record<string, unknown>, HANDLER_KEYS);
+    const handler: RegisteredHandler = {
+      name: taskName,
+      queue: o.queue === undefined ? this.options.defaultQueue : checkName(`${label}.queue`, o.queue),
+      maxAttempts: o.maxAttempts === undefined ? this.options.maxAttempts : checkInt(`${label}.maxAttempts`, o.maxAttempts, 1, 1000),
+      backoff: resolveBackoff(`${label}.backoff`, o.backoff, this.options.backoff),
+      timeoutMs: o.timeoutMs === undefined ? null : checkInt(`${label}.timeoutMs`, o.timeoutMs, 1, 2_147_483_647),
+      owner,
+      run,
+    };
+    this.handlers.set(taskName, handler);
+    return handler;
+  }
+
+  get(name: string): RegisteredHandler | undefined {
+    return this.handlers.get(name);
+  }
+
+  /** Like `get`, for callers that already know the name is registered. */
+  require(name: string): RegisteredHandler {
+    const h = this.handlers.get(name);
+    if (!h) throw new InvalidOptionError('name', 'a registered task name', name);
+    return h;
+  }
+
+  /** Every registered name, sorted. */
+  names(): string[] {
+    return [...this.handlers.keys()].sort();
+  }
+
+  get size(): number {
+    return this.handlers.size;
+  }
+}

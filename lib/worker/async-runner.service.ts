@@ -1,0 +1,91 @@
+import { MikroORM } from '@mikro-orm/core';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { POLL_INTERVAL_NAME, RESOLVED_OPTIONS } from '../async-runner.constants.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { DIALECT } from '../dialects/dialect.provider.js';
+import { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import type { RunCounts, RunnerStatus } from './runner-status.js';
+import { TaskRunner } from './task-runner.js';
+import { WakeBus } from './wake-bus.js';
+
+/**
+ * Runs due tasks in this process. With `autoStart` (the default) it starts when the app
+ * bootstraps and stops gracefully when the app shuts down; its poll is listed in
+ * `SchedulerRegistry` as `nest-async-runner:poll`.
+ */
+@Injectable()
+export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly runner: TaskRunner;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    orm: MikroORM,
+    @Inject(DIALECT) dialect: Dialect,
+    registry: HandlerRegistry,
+    @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions,
+    private readonly scheduler: SchedulerRegistry,
+    private readonly wakeBus: WakeBus,
+  ) {
+    this.runner = new TaskRunner(orm, dialect, registry, options);
+  }
+
+  /** Running or stopped, tasks in flight, attempts finished by outcome. */
+  get status(): RunnerStatus {
+    return this.runner.status;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.autoStart) await this.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Starts claiming; a no-op when already running. */
+  async start(): Promise<void> {
+    if (this.runner.status.state !== 'stopped') return;
+    await this.runner.start();
+    this.unsubscribe = this.wakeBus.subscribe((queue) => {
+      if (this.options.queues.includes(queue)) this.runner.wake();
+    });
+    const poll = setInterval(() => {
+      if (this.runner.status.state === 'running') void this.runner.poll();
+      else void this.stop();
+    }, this.options.pollIntervalMs);
+    this.scheduler.addInterval(POLL_INTERVAL_NAME, poll);
+  }
+
+  /**
+   * Stops claiming and waits for running handlers, up to `shutdownTimeoutMs`; then aborts
+   * their signals. Leaves no timer behind.
+   */
+  async stop(): Promise<void> {
+    if (this.scheduler.doesExist('interval', POLL_INTERVAL_NAME)) this.scheduler.deleteInterval(POLL_INTERVAL_NAME);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.runner.stop();
+  }
+
+  /**
+   * Runs until nothing this runner can run is due or running, and none of the retries it
+   * scheduled is still pending; resolves with the attempts finished meanwhile. Starts the
+   * runner if needed, and stops it again afterwards if it was not running before.
+   */
+  async runUntilEmpty(): Promise<RunCounts> {
+    const before = this.runner.status.counts;
+    const wasRunning = this.runner.status.state === 'running';
+    await this.start();
+    await this.runner.whenEmpty();
+    if (!wasRunning) await this.stop();
+    const after = this.runner.status.counts;
+    return {
+      succeeded: after.succeeded - before.succeeded,
+      failed: after.failed - before.failed,
+      retried: after.retried - before.retried,
+      cancelled: after.cancelled - before.cancelled,
+    };
+  }
+}

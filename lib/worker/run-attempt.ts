@@ -1,0 +1,122 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { LoggerService } from '@nestjs/common';
+import type { Dialect } from '../dialects/dialect.js';
+import type { ClaimedTask, Outcome } from '../dialects/task-row.js';
+import { parseJson } from '../dialects/row-values.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import { TaskTimeoutError } from '../errors/task-timeout.error.js';
+import type { RegisteredHandler } from '../handlers/handler-registry.js';
+import type { TaskContext } from '../handlers/task-context.js';
+import { serializeJson } from '../queue/serialize-json.js';
+import { retryDelayMs } from './backoff.js';
+
+/** What one attempt needs from its runner. */
+export interface AttemptDeps {
+  orm: MikroORM;
+  dialect: Dialect;
+  workerId: string;
+  maxPayloadBytes: number;
+  logger: LoggerService;
+}
+
+const MAX_ERROR_CHARS = 8000;
+const NEVER = Symbol('never');
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * Runs one claimed attempt and returns the outcome to write, or null when nothing may be
+ * written (the lease was lost). The returned promise settles only when the handler has
+ * settled, so a task's next attempt never overlaps this one. `onIgnoredAbort` fires when the
+ * handler keeps running past a timeout or cancel: the runner then frees its slot.
+ */
+export async function runAttempt(
+  task: ClaimedTask,
+  handler: RegisteredHandler,
+  controller: AbortController,
+  deps: AttemptDeps,
+  onIgnoredAbort: () => void,
+): Promise<Outcome | null> {
+  const timeoutMs = task.timeoutMs ?? handler.timeoutMs;
+  const timer = timeoutMs ? setTimeout(() => controller.abort(new TaskTimeoutError(timeoutMs)), timeoutMs) : undefined;
+  const settled = runHandler(task, handler, controller.signal, deps);
+  try {
+    const aborted = new Promise<typeof NEVER>((resolve) => controller.signal.addEventListener('abort', () => resolve(NEVER), { once: true }));
+    let first = await Promise.race([settled, aborted]);
+    if (first === NEVER) {
+      const grace = Math.min(timeoutMs ?? 5000, 5000);
+      let graceTimer: NodeJS.Timeout | undefined;
+      first = await Promise.race([settled, new Promise<typeof NEVER>((r) => (graceTimer = setTimeout(() => r(NEVER), grace)))]);
+      clearTimeout(graceTimer);
+      if (first === NEVER) {
+        deps.logger.warn(
+          `Task ${task.id} (${task.name}) ignored cancellation (${describe(controller.signal.reason)}) for ${grace} ms; ` +
+            'its slot is freed and its lease is kept until the handler settles, so it is not run again meanwhile.',
+        );
+        onIgnoredAbort();
+        first = await settled;
+      }
+    }
+    return toOutcome(task, handler, first, controller.signal, deps);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: AbortSignal, deps: AttemptDeps): Promise<Settled> {
+  const ctx: TaskContext = {
+    taskId: task.id,
+    taskName: task.name,
+    queue: task.queue,
+    attempt: task.attempts,
+    maxAttempts: task.maxAttempts,
+    em: deps.orm.em.fork({ clear: true }),
+    signal,
+    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, task.id, serializeJson(value, deps.maxPayloadBytes, 'progress')),
+    logger: deps.logger,
+  };
+  return Promise.resolve()
+    .then(() => handler.run(parseJson(task.payload), ctx))
+    .then(
+      (value): Settled => ({ ok: true, value }),
+      (error: unknown): Settled => ({ ok: false, error }),
+    );
+}
+
+function toOutcome(task: ClaimedTask, handler: RegisteredHandler, settled: Settled, signal: AbortSignal, deps: AttemptDeps): Outcome | null {
+  const reason: unknown = signal.aborted ? signal.reason : undefined;
+  if (reason instanceof LeaseLostError) return null;
+  if (settled.ok && !(reason instanceof TaskTimeoutError)) {
+    if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, error: reason.message };
+    try {
+      const result = settled.value === undefined ? null : serializeJson(settled.value, deps.maxPayloadBytes, 'result');
+      return { kind: 'succeeded', id: task.id, result };
+    } catch (error) {
+      return failure(task, handler, error);
+    }
+  }
+  if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, error: reason.message };
+  return failure(task, handler, reason instanceof TaskTimeoutError ? reason : (settled as { error: unknown }).error);
+}
+
+function failure(task: ClaimedTask, handler: RegisteredHandler, error: unknown): Outcome {
+  const text = formatError(error);
+  if (task.attempts >= task.maxAttempts) return { kind: 'failed', id: task.id, error: text };
+  return { kind: 'retry', id: task.id, error: text, delayMs: retryDelayMs(handler.backoff, task.attempts) };
+}
+
+/** Message and stack, bounded so a huge error cannot bloat the row. */
+export function formatError(error: unknown): string {
+  const text = error instanceof Error ? (error.stack?.includes(error.message) ? error.stack : `${error.name}: ${error.message}\n${error.stack ?? ''}`) : `Non-error thrown: ${describe(error)}`;
+  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}… (truncated)` : text;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.message;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,307 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { Logger } from '@nestjs/common';
+import type { Dialect } from '../dialects/dialect.js';
+import type { ClaimedTask, Outcome } from '../dialects/task-row.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
+import { ShutdownError } from '../errors/shutdown.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import type { HandlerRegistry } from '../handlers/handler-registry.js';
+import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import { OutcomeWriter } from './outcome-writer.js';
+import { runAttempt } from './run-attempt.js';
+import type { RunCounts, RunnerStatus } from './runner-status.js';
+import { Slots } from './slots.js';
+
+interface Running {
+  task: ClaimedTask;
+  controller: AbortController;
+  /** Settles when the handler has settled and its outcome is written. */
+  done: Promise<void>;
+  slotHeld: boolean;
+}
+
+/**
+ * The claim-run-finish loop of one process. Ticks never overlap: a wake during a tick only
+ * asks for one more tick. The loop owns its timers (lease renewal, sweep) and clears them on
+ * stop; the poll that drives it lives in the Nest service so it lists in SchedulerRegistry.
+ */
+export class TaskRunner {
+  private state: RunnerStatus['state'] = 'stopped';
+  private readonly logger = new Logger('AsyncRunner');
+  private readonly running = new Map<number, Running>();
+  private readonly slots: Slots;
+  private readonly counts: RunCounts = { succeeded: 0, failed: 0, retried: 0, cancelled: 0 };
+  private readonly writer: OutcomeWriter;
+  private ticking = false;
+  private again = false;
+  private turn = 0;
+  private errorStreak = 0;
+  private stopBaseline = 0;
+  private stopping: Promise<void> | null = null;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  /** Tasks this runner rescheduled, by id → next start (ms); runUntilEmpty waits for them. */
+  private readonly retries = new Map<number, number>();
+  private emptyWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly dialect: Dialect,
+    private readonly registry: HandlerRegistry,
+    private readonly options: ResolvedAsyncRunnerOptions,
+  ) {
+    this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
+    this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
+  }
+
+  get status(): RunnerStatus {
+    return {
+      state: this.state,
+      workerId: this.options.workerId,
+      queues: this.options.queues,
+      inFlight: this.running.size,
+      counts: { ...this.counts },
+    };
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'stopped') return;
+    // Stop rows written before this moment are history; only newer ones stop this runner.
+    this.stopBaseline = await this.dialect.latestStopId();
+    this.state = 'running';
+    this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
+    this.scheduleSweep();
+    this.logger.log(`Runner ${this.options.workerId} started on queue(s) ${this.options.queues.join(', ')} with ${this.options.concurrency} slot(s).`);
+    this.wake();
+  }
+
+  /** Asks for a claim round now (coalesced with one already under way). */
+  wake(): void {
+    if (this.state !== 'running') return;
+    if (this.ticking) {
+      this.again = true;
+      return;
+    }
+    this.ticking = true;
+    void this.tickLoop();
+  }
+
+  /** Called by the poll: obey stop rows, then claim. */
+  async poll(): Promise<void> {
+    if (this.state !== 'running') return;
+    try {
+      const scopes = ['all', `worker:${this.options.workerId}`, ...this.options.queues.map((q) => `queue:${q}`)];
+      const stop = await this.dialect.findStop(this.stopBaseline, scopes);
+      if (stop) {
+        this.logger.log(`Stop row ${stop.id} (${stop.scope}${stop.reason ? `: ${stop.reason}` : ''}) found; stopping after running tasks finish.`);
+        void this.stop();
+        return;
+      }
+    } catch (error) {
+      this.logger.warn(`Checking stop rows failed: ${String(error)}`);
+    }
+    this.wake();
+  }
+
+  private async tickLoop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.tick();
+      } while (this.again && this.state === 'running');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async tick(): Promise<void> {
+    let claimed = 0;
+    let full = false;
+    try {
+      const names = this.registry.names();
+      if (names.length === 0) return;
+      for (const queue of this.slots.rotation(this.turn++)) {
+        const free = this.slots.free(queue);
+        if (free <= 0 || this.state !== 'running') continue;
+        const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit: free, leaseMs: this.options.leaseMs });
+        claimed += tasks.length;
+        if (tasks.length === free) full = true;
+        for (const task of tasks) this.launch(task);
+      }
+      this.errorStreak = 0;
+    } catch (error) {
+      this.errorStreak++;
+      const delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(this.errorStreak, 10));
+      this.logger.error(`Claiming tasks failed (${this.errorStreak} in a row); next try in ${delay} ms: ${String(error)}`);
+      this.wakeAfter(delay);
+      return;
+    }
+    // A full claim means more may be due: go again at once rather than waiting for the poll.
+    if (full) this.again = true;
+    else if (claimed === 0 && this.running.size === 0) await this.onIdle();
+  }
+
+  private launch(task: ClaimedTask): void {
+    const handler = this.registry.get(task.name);
+    const controller = new AbortController();
+    this.slots.take(task.queue);
+    const entry: Running = { task, controller, slotHeld: true, done: Promise.resolve() };
+    const freeSlot = () => {
+      if (!entry.slotHeld) return;
+      entry.slotHeld = false;
+      this.slots.release(task.queue);
+      this.wake();
+    };
+    this.running.set(task.id, entry);
+    entry.done = (async () => {
+      try {
+        const outcome: Outcome | null = handler
+          ? await runAttempt(task, handler, controller, { orm: this.orm, dialect: this.dialect, workerId: this.options.workerId, maxPayloadBytes: this.options.maxPayloadBytes, logger: this.logger }, freeSlot)
+          : { kind: 'retry', id: task.id, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
+        freeSlot();
+        if (outcome) {
+          await this.writer.write(outcome);
+          this.record(outcome);
+        }
+      } catch (error) {
+        this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
+      } finally {
+        freeSlot();
+        this.running.delete(task.id);
+        this.wake();
+      }
+    })();
+  }
+
+  private record(outcome: Outcome): void {
+    switch (outcome.kind) {
+      case 'succeeded':
+        this.counts.succeeded++;
+        this.retries.delete(outcome.id);
+        break;
+      case 'retry':
+        this.counts.retried++;
+        this.retries.set(outcome.id, Date.now() + outcome.delayMs);
+        this.logger.warn(`Task ${outcome.id} failed; retry in ${outcome.delayMs} ms. ${outcome.error.split('\n')[0]}`);
+        break;
+      case 'failed':
+        this.counts.failed++;
+        this.retries.delete(outcome.id);
+        this.logger.error(`Task ${outcome.id} failed for good: ${outcome.error.split('\n')[0]}`);
+        break;
+      case 'cancelled':
+        this.counts.cancelled++;
+        this.retries.delete(outcome.id);
+        break;
+    }
+  }
+
+  /** Nothing claimable now and nothing running: wait for our own retries, else report empty. */
+  private async onIdle(): Promise<void> {
+    if (this.retries.size > 0) {
+      const pending = await this.dialect.pendingAmong([...this.retries.keys()]);
+      this.retries.clear();
+      for (const p of pending) this.retries.set(p.id, p.runAt.getTime());
+      if (pending.length > 0) {
+        const next = Math.min(...pending.map((p) => p.runAt.getTime()));
+        this.wakeAfter(Math.max(0, next - Date.now()));
+        return;
+      }
+    }
+    const waiters = this.emptyWaiters;
+    this.emptyWaiters = [];
+    for (const w of waiters) w();
+    if (this.options.stopWhenEmpty && this.state === 'running') {
+      this.logger.log('No tasks left to run; stopping (stopWhenEmpty).');
+      void this.stop();
+    }
+  }
+
+  private wakeAfter(ms: number): void {
+    clearTimeout(this.wakeTimer);
+    this.wakeTimer = setTimeout(() => this.wake(), ms);
+  }
+
+  /** Resolves at the next moment nothing is due, nothing runs and none of our retries is pending. */
+  whenEmpty(): Promise<void> {
+    return new Promise((resolve) => {
+      this.emptyWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.running.size === 0) return;
+    const ids = [...this.running.keys()];
+    try {
+      const { held, cancelRequested } = await this.dialect.renew(this.options.workerId, ids, this.options.leaseMs);
+      const heldSet = new Set(held);
+      for (const id of ids) {
+        const entry = this.running.get(id);
+        if (entry && !heldSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.options.workerId));
+      }
+      for (const id of cancelRequested) {
+        const entry = this.running.get(id);
+        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
+      }
+    } catch (error) {
+      this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
+    }
+  }
+
+  private scheduleSweep(): void {
+    const jittered = this.options.sweepIntervalMs * (0.8 + 0.4 * Math.random());
+    this.sweepTimer = setTimeout(async () => {
+      try {
+        const n = await this.dialect.reclaimExpired();
+        if (n > 0) {
+          this.logger.warn(`Took back ${n} task(s) whose worker stopped renewing its lease.`);
+          this.wake();
+        }
+      } catch (error) {
+        this.logger.warn(`Sweeping expired leases failed: ${String(error)}`);
+      }
+      if (this.state === 'running') this.scheduleSweep();
+    }, jittered);
+  }
+
+  /**
+   * Graceful stop: no new claims; running handlers get `shutdownTimeoutMs` to finish, then
+   * their signals abort with ShutdownError. Leases of handlers that still have not settled
+   * are left to expire so another runner retries them.
+   */
+  stop(): Promise<void> {
+    if (this.state === 'stopped') return Promise.resolve();
+    if (this.stopping) return this.stopping;
+    this.state = 'stopping';
+    this.stopping = (async () => {
+      clearTimeout(this.sweepTimer);
+      clearTimeout(this.wakeTimer);
+      // A claim already sent may still launch tasks; wait for it so they are waited for too.
+      while (this.ticking) await new Promise((r) => setImmediate(r));
+      const all = () => Promise.all([...this.running.values()].map((r) => r.done));
+      let graceTimer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        all().then(() => false),
+        new Promise<boolean>((r) => (graceTimer = setTimeout(() => r(true), this.options.shutdownTimeoutMs))),
+      ]);
+      clearTimeout(graceTimer);
+      if (timedOut) {
+        this.logger.warn(`${this.running.size} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; aborting them.`);
+        for (const r of this.running.values()) r.controller.abort(new ShutdownError(this.options.shutdownTimeoutMs));
+        await Promise.race([all(), new Promise((r) => (graceTimer = setTimeout(r, 1000)))]);
+        clearTimeout(graceTimer);
+        this.writer.close();
+      }
+      clearInterval(this.leaseTimer);
+      this.state = 'stopped';
+      this.stopping = null;
+      const waiters = this.emptyWaiters;
+      this.emptyWaiters = [];
+      for (const w of waiters) w();
+      this.logger.log(`Runner ${this.options.workerId} stopped.`);
+    })();
+    return this.stopping;
+  }
+}
