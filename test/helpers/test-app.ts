@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import type { INestApplicationContext, Provider } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, TaskQueue, type AsyncRunnerOptions } from '../../lib/index.js';
+import { createTestDatabase, type DbKind, type TestDatabase } from './databases.js';
+
+/** A Nest app with the runner on a fresh database, and the handles tests use. */
+export interface TestApp {
+  app: INestApplicationContext;
+  db: TestDatabase;
+  orm: MikroORM;
+  queue: TaskQueue;
+  runner: AsyncRunnerService;
+  /** Closes the app (stopping the runner) and drops the database. */
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  kind?: DbKind;
+  /** Reuse an existing database instead of creating one (e.g. a second app on one file). */
+  db?: TestDatabase;
+  providers?: Provider[];
+  runner?: AsyncRunnerOptions;
+  /** Extra ORM options (entities are always the runner's plus these). */
+  orm?: Partial<Options>;
+  entities?: unknown[];
+  /** Create the schema (default true; false when reusing a database that has it). */
+  createSchema?: boolean;
+}
+
+/** Builds, initialises and (unless `runner.autoStart` is true) leaves the runner stopped. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase(options.kind ?? 'sqlite'));
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      MikroOrmModule.forRoot({ ...db.orm, ...options.orm, entities: [...ASYNC_RUNNER_ENTITIES, ...((options.entities ?? []) as never[])], allowGlobalContext: false } as never),
+      AsyncRunnerModule.forRoot({ autoStart: false, pollIntervalMs: 50, ...options.runner }),
+    ],
+    providers: options.providers ?? [],
+  })
+    .setLogger(process.env.TEST_LOGS ? console : { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} })
+    .compile();
+  const orm = moduleRef.get(MikroORM) as MikroORM;
+  if (options.createSchema !== false) await orm.schema.create();
+  await moduleRef.init();
+  const ownsDb = !options.db;
+  return {
+    app: moduleRef,
+    db,
+    orm,
+    queue: moduleRef.get(TaskQueue),
+    runner: moduleRef.get(AsyncRunnerService),
+    close: async () => {
+      await moduleRef.close();
+      if (ownsDb) await db.drop();
+    },
+  };
+}
