@@ -7,7 +7,9 @@ export class InvalidPayloadError extends AsyncRunnerError {
     readonly path: string,
     /** What is wrong with it. */
     readonly reason: string,
+    /** Which value: `payload`, `result` or `progress`. */
+    readonly what: string = 'payload',
   ) {
-    super(`Task payload is not plain JSON at ${path}: ${reason}`);
+    super(`Task ${what} is not plain JSON at ${path}: ${reason}`);
   }
 }

@@ -10,8 +10,8 @@ export interface AsyncRunnerOptions {
   concurrency?: number;
   /**
    * Queues this runner serves. A list of names shares `concurrency`; an object gives each queue
-   * its own slots (`{ emails: 5, reports: 1 }`) and then `concurrency` is ignored.
-   * @default ['default']
+   * its own slots (`{ emails: 5, reports: 1 }`), and the runner's total concurrency becomes their sum.
+   * @default [defaultQueue]
    */
   queues?: string[] | Record<string, number>;
   /** Queue for tasks enqueued without one (and for handlers that name none). @default 'default' */
