@@ -9,8 +9,8 @@ function utcText(date: Date): string {
 
 /**
  * MySQL/MariaDB version of `sqlite/insert-scheduled.ts`. `ON DUPLICATE KEY UPDATE id = id`
- * rather than INSERT IGNORE, which would also swallow unrelated errors; a duplicate slot
- * reports 0 affected rows.
+ * rather than INSERT IGNORE, which would also swallow unrelated errors. A duplicate slot sets
+ * no insert id (its affected-rows count is 1 with the driver's FOUND_ROWS flag, so it cannot tell).
  */
 export async function insertScheduled(exec: SqlExecutor, t: Tables, task: NewTask, slot: string): Promise<TaskRow | undefined> {
   const runAt = task.runAt ? utcText(task.runAt) : null;
@@ -20,6 +20,6 @@ export async function insertScheduled(exec: SqlExecutor, t: Tables, task: NewTas
       'ON DUPLICATE KEY UPDATE id = id',
     [task.queue, task.name, task.payload, task.priority, runAt, task.delayMs * 1000, task.maxAttempts, task.timeoutMs, slot],
   );
-  if (res.affected !== 1) return undefined;
-  return (await exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE schedule_slot = ?`, [slot]))[0];
+  if (!res.insertId) return undefined;
+  return (await exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE id = ?`, [res.insertId]))[0];
 }
