@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InvalidOptionError, resolveOptions, Task, TaskHandler, TaskStatus } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { eventually } from '../helpers/wait.js';
 
 @Injectable()
 class Noop {
@@ -48,6 +49,17 @@ eachDatabase('retention', (kind) => {
     assert.deepEqual(left.map((r) => Number(r.id)), keep);
     for (const id of [...oldSucceeded, oldFailed]) assert.equal(await t.queue.get(id), null);
     assert.deepEqual(await t.runner.pruneFinished(), { succeeded: 0, failed: 0, cancelled: 0 });
+  });
+
+  it('a started runner prunes on its own timer', async () => {
+    const timed = await createTestApp({ db: t.db, createSchema: false, providers: [Noop], runner: { retention: { succeededAfterMs: HOUR, intervalMs: 100 } } });
+    try {
+      const old = await row(TaskStatus.Succeeded, 2);
+      await timed.runner.start();
+      await eventually(async () => (await t.queue.get(old)) === null, 10_000, 'the retention timer to delete the old task');
+    } finally {
+      await timed.close();
+    }
   });
 });
 
