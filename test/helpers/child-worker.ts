@@ -13,14 +13,16 @@ export interface ChildWorker {
   send(message: Message): void;
   /** Closes the child's app and waits for the process to exit. */
   stop(): Promise<void>;
+  /** SIGKILLs the child (a crash: nothing is cleaned up) and waits for it to exit. */
+  kill(): Promise<void>;
 }
 
 const SCRIPT = fileURLToPath(new URL('../workers/worker-process.js', import.meta.url));
 
 /** Starts a child process and waits for its app to be ready. */
-export async function startChild(db: TestDatabase, role: 'runner' | 'enqueue-unique' | 'cron-slots'): Promise<ChildWorker> {
+export async function startChild(db: TestDatabase, role: 'runner' | 'enqueue-unique' | 'cron-slots', env: Record<string, string> = {}): Promise<ChildWorker> {
   const child: ChildProcess = fork(SCRIPT, [], {
-    env: { ...process.env, ...db.env, WORKER_ROLE: role },
+    env: { ...process.env, ...db.env, ...env, WORKER_ROLE: role },
     execPath: process.execPath,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -56,7 +58,12 @@ export async function startChild(db: TestDatabase, role: 'runner' | 'enqueue-uni
     pid: child.pid!,
     next,
     send: (m) => child.send(m),
+    kill: async () => {
+      child.kill('SIGKILL');
+      await within(exited, 20_000, `child ${child.pid} to die`);
+    },
     stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       if (child.connected) child.send({ type: 'stop' });
       await within(exited, 20_000, `child ${child.pid} to exit`).catch((error) => {
         child.kill('SIGKILL');

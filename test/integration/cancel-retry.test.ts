@@ -172,4 +172,42 @@ eachDatabase('cancel and retry', (kind) => {
       await producer.close();
     }
   });
+
+  it('a task whose worker died after its cancel was requested ends cancelled when its lease is taken back', async () => {
+    const sweeper = await createTestApp({ db: t.db, createSchema: false, runner: { allowUnknownTasks: true, sweepIntervalMs: 100, leaseMs: 1000, leaseRenewIntervalMs: 100 } });
+    const child = await startChild(t.db, 'runner');
+    try {
+      const task = await sweeper.queue.enqueue('child-cancellable');
+      assert.equal((await child.next('started')).id, task.id);
+      await child.kill();
+      assert.equal((await sweeper.queue.cancel(task.id)).status, TaskStatus.Running);
+      await sweeper.runner.start(); // it has no handler of that name: it only sweeps expired leases
+      const done = await sweeper.queue.waitFor(task.id, { timeoutMs: 15_000 });
+      assert.equal(done.status, TaskStatus.Cancelled);
+      assert.equal(done.attempts, 1);
+      assert.match(done.lastError ?? '', new RegExp(`^Lease lost: worker child-${child.pid} stopped renewing its lease`));
+    } finally {
+      await child.stop();
+      await sweeper.close();
+    }
+  });
+
+  it('a handler in another process that fails after its cancel was requested ends cancelled, not retried', async () => {
+    const producer = await createTestApp({ db: t.db, createSchema: false, runner: { allowUnknownTasks: true } });
+    // Renewal far beyond the test: the failure is written before that runner could see the request.
+    const child = await startChild(t.db, 'runner', { WORKER_LEASE_MS: '600000', WORKER_RENEW_MS: '300000' });
+    try {
+      const task = await producer.queue.enqueue('child-fails-when-told');
+      assert.equal((await child.next('started')).id, task.id);
+      assert.equal((await producer.queue.cancel(task.id)).cancelRequested, true);
+      child.send({ type: 'fail', id: task.id });
+      const done = await producer.queue.waitFor(task.id, { timeoutMs: 15_000 });
+      assert.equal(done.status, TaskStatus.Cancelled);
+      assert.equal(done.attempts, 1);
+      assert.match(done.lastError ?? '', /^Error: failed on request/);
+    } finally {
+      await child.stop();
+      await producer.close();
+    }
+  });
 });

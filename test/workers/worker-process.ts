@@ -8,6 +8,8 @@ import { createTestApp } from '../helpers/test-app.js';
 
 type Message = { type: string; [key: string]: unknown };
 const send = (msg: Message) => process.send!(msg);
+/** Handlers of `child-fails-when-told` waiting for the parent's `fail` message, by task id. */
+const failWaiters = new Map<number, () => void>();
 
 @Injectable()
 class ChildHandlers {
@@ -15,6 +17,15 @@ class ChildHandlers {
   async cancellable(_payload: unknown, ctx: TaskContext) {
     send({ type: 'started', id: ctx.taskId, attempt: ctx.attempt });
     await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason), { once: true }));
+  }
+
+  /** Ignores its signal; throws once the parent sends `{ type: 'fail', id }`. */
+  @TaskHandler('child-fails-when-told', { maxAttempts: 3 })
+  async failsWhenTold(_payload: unknown, ctx: TaskContext) {
+    const told = new Promise<void>((resolve) => failWaiters.set(ctx.taskId, resolve));
+    send({ type: 'started', id: ctx.taskId, attempt: ctx.attempt });
+    await told;
+    throw new Error('failed on request');
   }
 
   @TaskHandler('child-echo')
@@ -37,13 +48,24 @@ const t = await createTestApp({
   db,
   createSchema: false,
   providers: [ChildHandlers],
-  runner: role === 'runner' ? { autoStart: true, leaseMs: 1000, leaseRenewIntervalMs: 100, pollIntervalMs: 50, workerId: `child-${process.pid}` } : {},
+  runner:
+    role === 'runner'
+      ? {
+          autoStart: true,
+          leaseMs: Number(process.env.WORKER_LEASE_MS ?? 1000),
+          leaseRenewIntervalMs: Number(process.env.WORKER_RENEW_MS ?? 100),
+          pollIntervalMs: 50,
+          workerId: `child-${process.pid}`,
+        }
+      : {},
 });
 
 process.on('message', (msg: Message) => {
   void (async () => {
     try {
-      if (msg.type === 'stop') {
+      if (msg.type === 'fail') {
+        failWaiters.get(msg.id as number)?.();
+      } else if (msg.type === 'stop') {
         await t.close();
         process.disconnect();
       } else if (msg.type === 'enqueue-unique') {
