@@ -33,7 +33,7 @@ export class TaskEventExplorer implements OnModuleInit {
           continue;
         }
         for (const type of types) {
-          if (!TASK_EVENT_TYPES.includes(type)) throw new InvalidOptionError(`@OnTaskEvent on ${owner}`, `event types among ${TASK_EVENT_TYPES.join(', ')}`, type);
+          if (!TASK_EVENT_TYPES.includes(type)) throw new InvalidOptionError(`@OnTaskEvent() on ${owner}`, `event types among ${TASK_EVENT_TYPES.join(', ')}`, type);
         }
         const bound = (fn as (e: TaskEvent) => unknown).bind(instance);
         this.events.subscribe(types.length ? types : TASK_EVENT_TYPES, bound);

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventOf, type TaskEventType } from './task-event.js';
 
 type Listener<E extends TaskEvent = TaskEvent> = (event: E) => unknown;
@@ -27,6 +28,10 @@ export class TaskEvents {
   subscribe(typesOrListener: readonly TaskEventType[] | Listener, maybe?: Listener<never>): () => void {
     const types = typeof typesOrListener === 'function' ? TASK_EVENT_TYPES : typesOrListener;
     const fn = (typeof typesOrListener === 'function' ? typesOrListener : maybe) as Listener;
+    if (!Array.isArray(types) || types.some((t) => !TASK_EVENT_TYPES.includes(t))) {
+      throw new InvalidOptionError('types', `a list of event types among ${TASK_EVENT_TYPES.join(', ')}`, types);
+    }
+    if (typeof fn !== 'function') throw new InvalidOptionError('listener', 'a function', fn);
     const entry = { types: new Set(types), fn };
     this.listeners.add(entry);
     return () => void this.listeners.delete(entry);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
-import { OnTaskEvent, TaskEvents, TaskHandler, type TaskContext, type TaskEvent, type TaskFailedEvent } from '../../lib/index.js';
+import { InvalidOptionError, OnTaskEvent, TaskEvents, TaskHandler, type TaskContext, type TaskEvent, type TaskFailedEvent } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { captureLogs } from '../helpers/log-capture.js';
+import { createTestDatabase } from '../helpers/databases.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 @Injectable()
@@ -83,5 +84,33 @@ eachDatabase('task events', (kind) => {
     assert.equal(logs.find('error', `A "succeeded" listener for task ${flaky.id} (flaky-once) threw: Error: listener bug`).length, 1);
     assert.equal(logs.find('warn', `Task ${flaky.id} failed; retry in 5 ms. Error: first attempt fails`).length, 1);
     assert.equal(logs.find('error', `Task ${failing.id} failed for good: TypeError: broken`).length, 1);
+  });
+});
+
+eachDatabase('task event validation', (kind) => {
+  it('refuses unknown event types from subscribe() and @OnTaskEvent()', async () => {
+    @Injectable()
+    class Misspelled {
+      @OnTaskEvent('finished' as never)
+      on() {}
+    }
+    const db = await createTestDatabase(kind);
+    try {
+      await assert.rejects(createTestApp({ db, providers: [Misspelled] }), (e: unknown) => {
+        assert.ok(e instanceof InvalidOptionError);
+        assert.equal(e.message, 'Invalid option "@OnTaskEvent() on Misspelled.on": expected event types among started, succeeded, retrying, failed, cancelled, received "finished".');
+        return true;
+      });
+    } finally {
+      await db.drop();
+    }
+    const t = await createTestApp({ kind });
+    try {
+      const events = t.app.get(TaskEvents);
+      assert.throws(() => events.subscribe(['done' as never], () => undefined), /Invalid option "types": expected a list of event types among started, succeeded, retrying, failed, cancelled, received \["done"\]/);
+      assert.throws(() => events.subscribe(['failed'], 'nope' as never), /Invalid option "listener": expected a function, received "nope"/);
+    } finally {
+      await t.close();
+    }
   });
 });
