@@ -8,7 +8,12 @@ import { HandlerExplorer } from './handlers/handler-explorer.js';
 import { HandlerRegistry } from './handlers/handler-registry.js';
 import type { AsyncRunnerOptions } from './options/async-runner-options.js';
 import { resolveOptions } from './options/resolve-options.js';
+import { TaskEventExplorer } from './events/task-event-explorer.js';
+import { TaskEvents } from './events/task-events.js';
+import { CommitWake } from './queue/commit-wake.js';
 import { TaskQueue } from './queue/task-queue.js';
+import { CronScheduler } from './schedule/cron-scheduler.js';
+import { CancelBus } from './worker/cancel-bus.js';
 import { AsyncRunnerService } from './worker/async-runner.service.js';
 import { WakeBus } from './worker/wake-bus.js';
 
@@ -35,9 +40,14 @@ import { WakeBus } from './worker/wake-bus.js';
     HandlerRegistry,
     HandlerExplorer,
     WakeBus,
+    CancelBus,
+    CommitWake,
+    TaskEvents,
+    TaskEventExplorer,
+    CronScheduler,
     TaskQueue,
     AsyncRunnerService,
   ],
-  exports: [TaskQueue, AsyncRunnerService, HandlerRegistry],
+  exports: [TaskQueue, AsyncRunnerService, HandlerRegistry, TaskEvents, CronScheduler],
 })
 export class AsyncRunnerModule extends ConfigurableModuleClass {}

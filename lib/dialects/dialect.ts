@@ -1,4 +1,4 @@
-import type { ClaimedTask, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
+import type { CancelResult, ClaimedTask, FinishedStatus, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
 import type { SqlContext } from './sql-executor.js';
 
 /** What a claim asks for. */
@@ -39,4 +39,15 @@ export interface Dialect {
   /** The subset of `ids` still pending, with their start times (for runUntilEmpty's retry wait). */
   pendingAmong(ids: readonly number[]): Promise<{ id: number; runAt: Date }[]>;
   getRow(id: number): Promise<TaskRow | undefined>;
+  /**
+   * Pending ⇒ `cancelled` (recording `reason`); running ⇒ sets `cancel_requested` for its
+   * runner. Returns the row afterwards and what was done, undefined when there is no such task.
+   */
+  cancel(id: number, reason: string): Promise<CancelResult | undefined>;
+  /** Failed or cancelled ⇒ pending with fresh attempts, due now; undefined when not in those states. */
+  retry(id: number): Promise<TaskRow | undefined>;
+  /** Inserts the task of a schedule slot unless one exists for that slot; undefined when taken. */
+  insertScheduled(task: NewTask, slot: string): Promise<TaskRow | undefined>;
+  /** Deletes up to `limit` tasks of `status` finished more than `olderThanMs` ago; returns the count. */
+  deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number): Promise<number>;
 }

@@ -5,8 +5,11 @@ export function toDate(value: unknown): Date | null {
   if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
   if (typeof value === 'string') {
     if (/^\d+$/.test(value)) return new Date(Number(value));
-    // MySQL DATETIME text has no zone; the runner writes UTC.
-    return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(value) ? value : `${value.replace(' ', 'T')}Z`);
+    const text = value.replace(' ', 'T');
+    if (/[zZ]$/.test(text)) return new Date(text);
+    // PostgreSQL text ends in +00 or +05:30; MySQL DATETIME text has no zone (the runner writes UTC).
+    const zone = /([+-]\d\d)(?::?(\d\d))?$/.exec(text);
+    return new Date(zone ? `${text.slice(0, zone.index)}${zone[1]}:${zone[2] ?? '00'}` : `${text}Z`);
   }
   return null;
 }

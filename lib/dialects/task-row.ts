@@ -14,6 +14,7 @@ export interface TaskRow {
   result: string | null;
   progress: string | null;
   unique_key: string | null;
+  schedule_slot?: string | null;
   locked_by: string | null;
   locked_until: unknown;
   cancel_requested: unknown;
@@ -60,4 +61,13 @@ export interface StopRow {
   id: number;
   scope: string;
   reason: string | null;
+}
+
+/** Statuses retention may delete. */
+export type FinishedStatus = 'succeeded' | 'failed' | 'cancelled';
+
+/** What `cancel` did: cancelled a pending task, flagged a running one, or nothing (already finished). */
+export interface CancelResult {
+  row: TaskRow;
+  action: 'cancelled' | 'requested' | 'none';
 }

@@ -19,8 +19,13 @@ function taskSchema(prefix: string): EntitySchema<Task> {
     indexes: [
       { name: `${prefix}task_claim_idx`, properties: ['status', 'queue', 'priority', 'runAt', 'id'] },
       { name: `${prefix}task_lease_idx`, properties: ['status', 'lockedUntil'] },
+      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'] },
     ],
-    uniques: [{ name: `${prefix}task_unique_key`, properties: ['uniqueKey'] }],
+    uniques: [
+      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'] },
+      // Never released when the task finishes: a schedule slot yields one task, ever.
+      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'] },
+    ],
     properties: {
       id: { type: 'number', primary: true, autoincrement: true, columnType: 'bigint', fieldName: 'id' },
       queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default' },
@@ -36,6 +41,7 @@ function taskSchema(prefix: string): EntitySchema<Task> {
       result: { type: 'json', columnType: 'text', fieldName: 'result', nullable: true },
       progress: { type: 'json', columnType: 'text', fieldName: 'progress', nullable: true },
       uniqueKey: { type: 'string', length: 191, fieldName: 'unique_key', nullable: true },
+      scheduleSlot: { type: 'string', length: 255, fieldName: 'schedule_slot', nullable: true },
       lockedBy: { type: 'string', length: 128, fieldName: 'locked_by', nullable: true },
       lockedUntil: { type: 'datetime', length: 3, fieldName: 'locked_until', nullable: true },
       cancelRequested: { type: 'boolean', fieldName: 'cancel_requested', default: false },

@@ -31,6 +31,8 @@ export class Task<Payload = unknown, Result = unknown> {
   progress?: unknown;
   /** While the task is pending or running, no other open task has the same key. */
   uniqueKey?: string | null;
+  /** For tasks enqueued by a cron schedule: `<name>@<slot ISO time>`, unique forever. */
+  scheduleSlot?: string | null;
   /** Worker id holding the lease while running. */
   lockedBy?: string | null;
   /** Lease expiry; a running task past it is taken back by any runner. */

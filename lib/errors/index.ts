@@ -11,3 +11,5 @@ export * from './lease-lost.error.js';
 export * from './shutdown.error.js';
 export * from './task-cancelled.error.js';
 export * from './task-timeout.error.js';
+export * from './task-state.error.js';
+export * from './wait-timeout.error.js';

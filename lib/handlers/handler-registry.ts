@@ -6,6 +6,7 @@ import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options
 import type { ResolvedBackoff } from '../options/backoff-options.js';
 import { resolveBackoff } from '../options/validate-backoff.js';
 import { checkInt, checkKnownKeys, checkName, checkObject } from '../options/validators.js';
+import { checkCron } from '../schedule/check-cron.js';
 import type { TaskContext } from './task-context.js';
 import type { TaskHandlerOptions } from './task-handler-options.js';
 
@@ -16,12 +17,16 @@ export interface RegisteredHandler {
   readonly maxAttempts: number;
   readonly backoff: ResolvedBackoff;
   readonly timeoutMs: number | null;
+  /** Cron expression, when the handler is scheduled. */
+  readonly cron: string | null;
+  /** Time zone of `cron`; null = UTC. */
+  readonly timezone: string | null;
   /** `ProviderClass.method`, for error messages and logs. */
   readonly owner: string;
   readonly run: (payload: unknown, ctx: TaskContext) => unknown;
 }
 
-const HANDLER_KEYS: readonly (keyof TaskHandlerOptions)[] = ['maxAttempts', 'backoff', 'queue', 'timeoutMs'];
+const HANDLER_KEYS: readonly (keyof TaskHandlerOptions)[] = ['maxAttempts', 'backoff', 'queue', 'timeoutMs', 'cron', 'timezone'];
 
 /** Task name → handler. Filled once at bootstrap by the explorer; read by the queue and the worker. */
 @Injectable()
@@ -38,12 +43,15 @@ export class HandlerRegistry {
     if (existing) throw new DuplicateHandlerError(taskName, existing.owner, owner);
     const o = checkObject(`${label} options`, options ?? {}) as TaskHandlerOptions;
     checkKnownKeys(label, o as Record<string, unknown>, HANDLER_KEYS);
+    const { cron, timezone } = checkCron(label, o.cron, o.timezone);
     const handler: RegisteredHandler = {
       name: taskName,
       queue: o.queue === undefined ? this.options.defaultQueue : checkName(`${label}.queue`, o.queue),
       maxAttempts: o.maxAttempts === undefined ? this.options.maxAttempts : checkInt(`${label}.maxAttempts`, o.maxAttempts, 1, 1000),
       backoff: resolveBackoff(`${label}.backoff`, o.backoff, this.options.backoff),
       timeoutMs: o.timeoutMs === undefined ? null : checkInt(`${label}.timeoutMs`, o.timeoutMs, 1, 2_147_483_647),
+      cron,
+      timezone,
       owner,
       run,
     };

@@ -10,4 +10,12 @@ export interface TaskHandlerOptions {
   queue?: string;
   /** Per-attempt time limit in ms; `ctx.signal` fires when it passes. @default none */
   timeoutMs?: number;
+  /**
+   * Cron expression (5 fields, or 6 with seconds first, as croner reads them): every started
+   * runner schedules it, and each slot yields exactly one task across all instances sharing
+   * the database. The task's payload is `{ scheduledFor: '<slot ISO time>' }`. @default none
+   */
+  cron?: string;
+  /** IANA time zone the cron expression is read in (e.g. `Europe/Berlin`). @default UTC */
+  timezone?: string;
 }

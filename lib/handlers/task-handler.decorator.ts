@@ -1,6 +1,14 @@
 import { TASK_HANDLER_METADATA } from '../async-runner.constants.js';
+import type { TaskContext } from './task-context.js';
 import type { TaskDefinition } from './task-definition.js';
 import type { TaskHandlerOptions } from './task-handler-options.js';
+
+/** A method decorator that only accepts `(payload: P, ctx) => R | Promise<R>` methods. */
+export type TypedHandlerDecorator<P, R> = <M extends (payload: P, ctx: TaskContext) => R | Promise<R>>(
+  target: object,
+  key: string | symbol,
+  descriptor: TypedPropertyDescriptor<M>,
+) => TypedPropertyDescriptor<M> | void;
 
 /** What `@TaskHandler` stores on the method. */
 export interface TaskHandlerMetadata {
@@ -18,7 +26,12 @@ export interface TaskHandlerMetadata {
  * async send(payload: { to: string }, ctx: TaskContext) { ... }
  */
 export function TaskHandler(name: string, options?: TaskHandlerOptions): MethodDecorator;
-export function TaskHandler(definition: TaskDefinition<any, any>, options?: TaskHandlerOptions): MethodDecorator;
+/**
+ * With a {@link defineTask} definition the method's signature is checked at compile time: its
+ * payload parameter must accept the definition's payload type and it must return its result
+ * type (or a promise of it).
+ */
+export function TaskHandler<P, R>(definition: TaskDefinition<P, R>, options?: TaskHandlerOptions): TypedHandlerDecorator<P, R>;
 export function TaskHandler(nameOrDef: string | TaskDefinition<any, any>, options: TaskHandlerOptions = {}): MethodDecorator {
   const meta: TaskHandlerMetadata =
     typeof nameOrDef === 'string'

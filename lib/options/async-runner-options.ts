@@ -1,4 +1,5 @@
 import type { BackoffOptions, ResolvedBackoff } from './backoff-options.js';
+import type { ResolvedRetention, RetentionOptions } from './retention-options.js';
 
 /**
  * Options of `AsyncRunnerModule.forRoot()`. Every field is optional; the defaults are listed
@@ -42,6 +43,11 @@ export interface AsyncRunnerOptions {
   maxPayloadBytes?: number;
   /** Identifier of this worker in `lockedBy`; must be unique per process. @default `<hostname>:<pid>:<random>` */
   workerId?: string;
+  /**
+   * Deletion of finished tasks by a started runner, per status; `false` keeps everything.
+   * @default { succeededAfterMs: 7 days, failedAfterMs: 30 days, cancelledAfterMs: 7 days, batchSize: 1000, intervalMs: 60000 }
+   */
+  retention?: RetentionOptions | false;
 }
 
 /** Options with defaults applied, as the runner uses them. */
@@ -64,4 +70,5 @@ export interface ResolvedAsyncRunnerOptions {
   sweepIntervalMs: number;
   maxPayloadBytes: number;
   workerId: string;
+  retention: ResolvedRetention;
 }

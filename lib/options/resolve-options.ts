@@ -3,13 +3,14 @@ import { hostname } from 'node:os';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import type { AsyncRunnerOptions, ResolvedAsyncRunnerOptions } from './async-runner-options.js';
 import { DEFAULT_BACKOFF } from './backoff-options.js';
+import { resolveRetention } from './retention-options.js';
 import { resolveBackoff } from './validate-backoff.js';
 import { checkBoolean, checkInt, checkKnownKeys, checkName, checkObject, checkString } from './validators.js';
 
 const KEYS: readonly (keyof AsyncRunnerOptions)[] = [
   'concurrency', 'queues', 'defaultQueue', 'pollIntervalMs', 'maxAttempts', 'backoff', 'autoStart', 'stopWhenEmpty',
   'shutdownTimeoutMs', 'tablePrefix', 'allowUnknownTasks', 'leaseMs', 'leaseRenewIntervalMs', 'sweepIntervalMs',
-  'maxPayloadBytes', 'workerId',
+  'maxPayloadBytes', 'workerId', 'retention',
 ];
 
 const MAX_MS = 2_147_483_647; // setTimeout's ceiling
@@ -53,6 +54,7 @@ export function resolveOptions(input: AsyncRunnerOptions = {}): ResolvedAsyncRun
     sweepIntervalMs: pick('sweepIntervalMs', 15_000, (n, v) => checkInt(n, v, 100, MAX_MS)),
     maxPayloadBytes: pick('maxPayloadBytes', 65_535, (n, v) => checkInt(n, v, 16, 16 * 1024 * 1024)),
     workerId: pick('workerId', `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, (n, v) => checkString(n, v, 128)),
+    retention: resolveRetention(o.retention),
   };
 }
 

@@ -20,6 +20,7 @@ export function rowToTask<P = unknown, R = unknown>(row: TaskRow): Task<P, R> {
   task.result = parseJson(row.result) as R | null;
   task.progress = parseJson(row.progress);
   task.uniqueKey = row.unique_key;
+  task.scheduleSlot = row.schedule_slot ?? null;
   task.lockedBy = row.locked_by;
   task.lockedUntil = toDate(row.locked_until);
   task.cancelRequested = toBool(row.cancel_requested);

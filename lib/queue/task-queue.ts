@@ -4,15 +4,25 @@ import type { Dialect } from '../dialects/dialect.js';
 import { DIALECT } from '../dialects/dialect.provider.js';
 import { transactionOf } from '../dialects/sql-executor.js';
 import type { Task } from '../entities/task.entity.js';
+import { FINISHED_STATUSES, type TaskStatus } from '../entities/task-status.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import { TaskNotFoundError } from '../errors/task-not-found.error.js';
+import { TaskStateError } from '../errors/task-state.error.js';
+import { TaskEvents } from '../events/task-events.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { TaskDefinition } from '../handlers/task-definition.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
-import { checkInt, checkString } from '../options/validators.js';
+import { checkInt, checkKnownKeys, checkObject, checkString } from '../options/validators.js';
+import { CancelBus } from '../worker/cancel-bus.js';
 import { WakeBus } from '../worker/wake-bus.js';
 import { buildNewTask } from './build-new-task.js';
+import { CommitWake } from './commit-wake.js';
 import type { EnqueueItem, EnqueueOptions } from './enqueue-options.js';
 import { rowToTask } from './row-to-task.js';
+import { waitForTask } from './wait-for-task.js';
+
+const MAX_ID = Number.MAX_SAFE_INTEGER;
 
 /**
  * Adds tasks and reads them back. Inject it anywhere; every method validates its input and
@@ -25,6 +35,9 @@ export class TaskQueue {
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions,
     private readonly registry: HandlerRegistry,
     private readonly wake: WakeBus,
+    private readonly commitWake: CommitWake,
+    private readonly cancelBus: CancelBus,
+    private readonly events: TaskEvents,
   ) {}
 
   /**
@@ -40,7 +53,7 @@ export class TaskQueue {
     const row = buildNewTask(name, payload, options, this.registry, this.options);
     const ctx = transactionOf(options?.em);
     const [stored] = await this.dialect.insert([row], ctx);
-    this.wake.notify(row.queue);
+    this.notify(row.queue, ctx);
     return rowToTask(stored!);
   }
 
@@ -61,14 +74,77 @@ export class TaskQueue {
     if (rows.length === 0) return [];
     const ctx = transactionOf(options.em);
     const stored = await this.dialect.insert(rows, ctx);
-    for (const q of new Set(rows.map((r) => r.queue))) this.wake.notify(q);
+    for (const q of new Set(rows.map((r) => r.queue))) this.notify(q, ctx);
     return stored.map((r) => rowToTask(r));
   }
 
-  /** The task as stored now, or null. */
+  /** The task as stored now (status, attempts, result, progress, last error), or null. */
   async get<P = unknown, R = unknown>(id: number): Promise<Task<P, R> | null> {
-    const row = await this.dialect.getRow(checkInt('id', id, 1, Number.MAX_SAFE_INTEGER));
+    const row = await this.dialect.getRow(checkInt('id', id, 1, MAX_ID));
     return row ? rowToTask<P, R>(row) : null;
+  }
+
+  /**
+   * Cancels a task. A pending task becomes `cancelled` at once. A running task's handler has
+   * its `ctx.signal` aborted with a `TaskCancelledError` (at once in this process, at the
+   * next lease renewal in another) and the task ends `cancelled`, never retried. Cancelling
+   * a cancelled task is a no-op. Returns the task as it is after the call.
+   * @throws TaskNotFoundError when there is no such task
+   * @throws TaskStateError when the task already succeeded or failed
+   */
+  async cancel(id: number): Promise<Task> {
+    const taskId = checkInt('id', id, 1, MAX_ID);
+    const res = await this.dialect.cancel(taskId, new TaskCancelledError().message);
+    if (!res) throw new TaskNotFoundError(taskId);
+    const task = rowToTask(res.row);
+    if (res.action === 'cancelled') {
+      this.events.emit({ type: 'cancelled', task: { id: task.id, name: task.name, queue: task.queue, attempt: task.attempts, maxAttempts: task.maxAttempts } });
+    } else if (res.action === 'requested') {
+      this.cancelBus.notify(taskId);
+    } else if (task.status !== 'cancelled') {
+      throw new TaskStateError(taskId, task.status, 'cancel');
+    }
+    return task;
+  }
+
+  /**
+   * Puts a `failed` or `cancelled` task back to `pending`, due now, with a fresh count of
+   * attempts (its last error is kept until the next attempt overwrites it). A unique key the
+   * task had was released when it finished and is not restored.
+   * @throws TaskNotFoundError when there is no such task
+   * @throws TaskStateError when the task is pending, running or succeeded
+   */
+  async retry(id: number): Promise<Task> {
+    const taskId = checkInt('id', id, 1, MAX_ID);
+    const row = await this.dialect.retry(taskId);
+    if (!row) {
+      const current = await this.dialect.getRow(taskId);
+      if (!current) throw new TaskNotFoundError(taskId);
+      throw new TaskStateError(taskId, current.status, 'retry');
+    }
+    this.wake.notify(row.queue);
+    return rowToTask(row);
+  }
+
+  /**
+   * Resolves with the task once it is `succeeded`, `failed` or `cancelled` (check `status`;
+   * a failed task does not reject). In this process the runner's events resolve it at once;
+   * a task run by another process is noticed by re-reading the row every `pollIntervalMs`.
+   * @throws TaskNotFoundError when there is no such task
+   * @throws WaitTimeoutError when it has not finished within `timeoutMs` (default 60000)
+   */
+  async waitFor<P = unknown, R = unknown>(id: number, options: { timeoutMs?: number } = {}): Promise<Task<P, R>> {
+    const taskId = checkInt('id', id, 1, MAX_ID);
+    const o = checkObject('options', options);
+    checkKnownKeys('', o, ['timeoutMs']);
+    const timeoutMs = o.timeoutMs === undefined ? 60_000 : checkInt('timeoutMs', o.timeoutMs, 1, 2_147_483_647);
+    const row = await waitForTask(taskId, timeoutMs, {
+      dialect: this.dialect,
+      events: this.events,
+      isFinished: (status) => FINISHED_STATUSES.includes(status as TaskStatus),
+      pollMs: (r) => (r.status === 'running' && r.locked_by === this.options.workerId ? this.options.leaseMs : this.options.pollIntervalMs),
+    });
+    return rowToTask<P, R>(row);
   }
 
   /**
@@ -82,5 +158,11 @@ export class TaskQueue {
       throw new InvalidOptionError('scope', '"all", "queue:<name>" or "worker:<workerId>"', scope);
     }
     await this.dialect.insertStop(scope, r);
+  }
+
+  /** Wakes runners for `queue`: now, or when the caller's transaction commits. */
+  private notify(queue: string, ctx: object | undefined): void {
+    if (ctx) this.commitWake.afterCommit(ctx, queue);
+    else this.wake.notify(queue);
   }
 }

@@ -1,11 +1,16 @@
 import { MikroORM } from '@mikro-orm/core';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { POLL_INTERVAL_NAME, RESOLVED_OPTIONS } from '../async-runner.constants.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { DIALECT } from '../dialects/dialect.provider.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import { TaskEvents } from '../events/task-events.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import { CronScheduler } from '../schedule/cron-scheduler.js';
+import { CancelBus } from './cancel-bus.js';
+import { RetentionSweeper, type PruneCounts } from './retention-sweeper.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { TaskRunner } from './task-runner.js';
 import { WakeBus } from './wake-bus.js';
@@ -18,7 +23,9 @@ import { WakeBus } from './wake-bus.js';
 @Injectable()
 export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runner: TaskRunner;
+  private readonly sweeper: RetentionSweeper;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeCancel: (() => void) | undefined;
 
   constructor(
     orm: MikroORM,
@@ -27,8 +34,12 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions,
     private readonly scheduler: SchedulerRegistry,
     private readonly wakeBus: WakeBus,
+    events: TaskEvents,
+    private readonly cancelBus: CancelBus,
+    private readonly cron: CronScheduler,
   ) {
-    this.runner = new TaskRunner(orm, dialect, registry, options);
+    this.runner = new TaskRunner(orm, dialect, registry, options, events);
+    this.sweeper = new RetentionSweeper(dialect, options.retention, new Logger('AsyncRunner'));
   }
 
   /** Running or stopped, tasks in flight, attempts finished by outcome. */
@@ -56,6 +67,17 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
       else void this.stop();
     }, this.options.pollIntervalMs);
     this.scheduler.addInterval(POLL_INTERVAL_NAME, poll);
+    this.unsubscribeCancel = this.cancelBus.subscribe((id) => void this.runner.abort(id, new TaskCancelledError()));
+    this.cron.start();
+    this.sweeper.start();
+  }
+
+  /**
+   * Deletes finished tasks older than the `retention` ages now (a started runner also does
+   * this every `retention.intervalMs`); resolves with the rows deleted per status.
+   */
+  pruneFinished(): Promise<PruneCounts> {
+    return this.sweeper.prune();
   }
 
   /**
@@ -66,7 +88,11 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     if (this.scheduler.doesExist('interval', POLL_INTERVAL_NAME)) this.scheduler.deleteInterval(POLL_INTERVAL_NAME);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.cron.stop();
+    await this.sweeper.stop();
     await this.runner.stop();
+    this.unsubscribeCancel?.();
+    this.unsubscribeCancel = undefined;
   }
 
   /**

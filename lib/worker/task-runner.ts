@@ -5,12 +5,14 @@ import type { ClaimedTask, Outcome } from '../dialects/task-row.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { ShutdownError } from '../errors/shutdown.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import type { TaskEvents } from '../events/task-events.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { runAttempt } from './run-attempt.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { Slots } from './slots.js';
+import { eventTask, outcomeEvent } from './task-event-mapping.js';
 
 interface Running {
   task: ClaimedTask;
@@ -50,6 +52,7 @@ export class TaskRunner {
     private readonly dialect: Dialect,
     private readonly registry: HandlerRegistry,
     private readonly options: ResolvedAsyncRunnerOptions,
+    private readonly events: TaskEvents,
   ) {
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
@@ -74,6 +77,17 @@ export class TaskRunner {
     this.scheduleSweep();
     this.logger.log(`Runner ${this.options.workerId} started on queue(s) ${this.options.queues.join(', ')} with ${this.options.concurrency} slot(s).`);
     this.wake();
+  }
+
+  /**
+   * Aborts a handler running here (in-process fast path of `cancel()`); false when the task
+   * does not run in this process, where lease renewal delivers the request instead.
+   */
+  abort(id: number, reason: Error): boolean {
+    const entry = this.running.get(id);
+    if (!entry || entry.controller.signal.aborted) return false;
+    entry.controller.abort(reason);
+    return true;
   }
 
   /** Asks for a claim round now (coalesced with one already under way). */
@@ -154,6 +168,10 @@ export class TaskRunner {
       this.wake();
     };
     this.running.set(task.id, entry);
+    if (handler) {
+      this.logger.debug?.(`Task ${task.id} (${task.name}) attempt ${task.attempts}/${task.maxAttempts} started.`);
+      this.events.emit({ type: 'started', task: eventTask(task) });
+    }
     entry.done = (async () => {
       try {
         const outcome: Outcome | null = handler
@@ -163,6 +181,7 @@ export class TaskRunner {
         if (outcome) {
           await this.writer.write(outcome);
           this.record(outcome);
+          this.events.emit(outcomeEvent(task, outcome));
         }
       } catch (error) {
         this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
@@ -179,6 +198,7 @@ export class TaskRunner {
       case 'succeeded':
         this.counts.succeeded++;
         this.retries.delete(outcome.id);
+        this.logger.debug?.(`Task ${outcome.id} succeeded.`);
         break;
       case 'retry':
         this.counts.retried++;
@@ -193,6 +213,7 @@ export class TaskRunner {
       case 'cancelled':
         this.counts.cancelled++;
         this.retries.delete(outcome.id);
+        this.logger.log(`Task ${outcome.id} was cancelled while running.`);
         break;
     }
   }

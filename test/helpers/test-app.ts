@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { INestApplicationContext, Provider } from '@nestjs/common';
+import type { INestApplicationContext, LoggerService, Provider } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
@@ -28,6 +28,8 @@ export interface TestAppOptions {
   entities?: unknown[];
   /** Create the schema (default true; false when reusing a database that has it). */
   createSchema?: boolean;
+  /** Receives the app's log lines (see `captureLogs`); silent by default unless TEST_LOGS is set. */
+  logger?: LoggerService;
 }
 
 /** Builds, initialises and (unless `runner.autoStart` is true) leaves the runner stopped. */
@@ -40,7 +42,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ],
     providers: options.providers ?? [],
   })
-    .setLogger(process.env.TEST_LOGS ? console : { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} })
+    .setLogger(options.logger ?? (process.env.TEST_LOGS ? console : { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} }))
     .compile();
   const orm = moduleRef.get(MikroORM) as MikroORM;
   if (options.createSchema !== false) await orm.schema.create();

@@ -4,6 +4,7 @@ import type { Outcome } from '../task-row.js';
 
 const FENCE = "locked_by = ? AND status = 'running'";
 const RELEASE = 'locked_by = NULL, locked_until = NULL';
+const CANCELLED = 'cancel_requested = 1';
 
 /**
  * Writes a batch of attempt outcomes in one transaction. Successes without a result share
@@ -24,7 +25,14 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           if (o.result !== null) await ids(`UPDATE ${t.task} SET status = 'succeeded', result = ?, finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`, [o.result, now, workerId, o.id]);
           break;
         case 'retry':
-          await ids(`UPDATE ${t.task} SET status = 'pending', run_at = ?, last_error = ?, ${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`, [now + o.delayMs, o.error, workerId, o.id]);
+          // A cancel requested (from any process) before this failure was noticed wins: the
+          // task ends cancelled instead of being retried.
+          await ids(
+            `UPDATE ${t.task} SET status = CASE WHEN ${CANCELLED} THEN 'cancelled' ELSE 'pending' END, run_at = ?, last_error = ?, ` +
+              `finished_at = CASE WHEN ${CANCELLED} THEN ? ELSE NULL END, unique_key = CASE WHEN ${CANCELLED} THEN NULL ELSE unique_key END, ` +
+              `${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`,
+            [now + o.delayMs, o.error, now, workerId, o.id],
+          );
           break;
         case 'failed':
         case 'cancelled':

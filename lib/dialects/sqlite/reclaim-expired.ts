@@ -8,12 +8,14 @@ import type { Tables } from '../tables.js';
 export async function reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number> {
   const now = Date.now();
   const last = 'attempts >= max_attempts';
+  // A task whose cancel was requested before its worker vanished ends cancelled, not retried.
+  const ends = `cancel_requested = 1 OR ${last}`;
   const res = await exec.run(
     `UPDATE ${t.task} SET ` +
-      `status = CASE WHEN ${last} THEN 'failed' ELSE 'pending' END, ` +
+      `status = CASE WHEN cancel_requested = 1 THEN 'cancelled' WHEN ${last} THEN 'failed' ELSE 'pending' END, ` +
       `last_error = 'Lease lost: worker ' || COALESCE(locked_by, '?') || ' stopped renewing its lease (process died, froze or lost its database connection) during attempt ' || attempts || '.', ` +
-      `finished_at = CASE WHEN ${last} THEN ? ELSE NULL END, ` +
-      `unique_key = CASE WHEN ${last} THEN NULL ELSE unique_key END, ` +
+      `finished_at = CASE WHEN ${ends} THEN ? ELSE NULL END, ` +
+      `unique_key = CASE WHEN ${ends} THEN NULL ELSE unique_key END, ` +
       `run_at = ?, locked_by = NULL, locked_until = NULL ` +
       `WHERE status = 'running' AND locked_until < ?`,
     [now, now, now],

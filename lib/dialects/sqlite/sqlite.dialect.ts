@@ -1,15 +1,19 @@
 import type { ClaimRequest, Dialect } from '../dialect.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { quotedTables, type Tables } from '../tables.js';
-import type { NewTask, Outcome } from '../task-row.js';
+import type { FinishedStatus, NewTask, Outcome } from '../task-row.js';
 import { withBusyRetry } from './busy-retry.js';
+import { cancelTask } from './cancel.js';
 import { claimTasks } from './claim.js';
+import { deleteFinished } from './delete-finished.js';
 import { finishTasks } from './finish.js';
+import { insertScheduled } from './insert-scheduled.js';
 import { insertTasks } from './insert.js';
 import { setProgress } from './progress.js';
 import { getRow, pendingAmong } from './read-tasks.js';
 import { reclaimExpired } from './reclaim-expired.js';
 import { renewLeases } from './renew.js';
+import { retryTask } from './retry.js';
 import { findStop, insertStop, latestStopId } from './stops.js';
 
 /**
@@ -69,5 +73,17 @@ export class SqliteDialect implements Dialect {
   }
   getRow(id: number) {
     return withBusyRetry(() => getRow(this.exec, this.t, id));
+  }
+  cancel(id: number, reason: string) {
+    return withBusyRetry(() => cancelTask(this.exec, this.t, id, reason));
+  }
+  retry(id: number) {
+    return withBusyRetry(() => retryTask(this.exec, this.t, id));
+  }
+  insertScheduled(task: NewTask, slot: string) {
+    return withBusyRetry(() => insertScheduled(this.exec, this.t, task, slot));
+  }
+  deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number) {
+    return withBusyRetry(() => deleteFinished(this.exec, this.t, status, olderThanMs, limit));
   }
 }

@@ -1,0 +1,17 @@
+import type { SqlExecutor } from '../sql-executor.js';
+import type { Tables } from '../tables.js';
+import type { FinishedStatus } from '../task-row.js';
+
+/**
+ * Deletes at most `limit` tasks of one finished status whose `finished_at` is older than
+ * `olderThanMs`; returns how many. The status list in the WHERE clause is a second guard:
+ * pending and running rows are never touched whatever the caller passes.
+ */
+export async function deleteFinished(exec: SqlExecutor, t: Tables, status: FinishedStatus, olderThanMs: number, limit: number): Promise<number> {
+  const res = await exec.run(
+    `DELETE FROM ${t.task} WHERE id IN (SELECT id FROM ${t.task} WHERE status = ? AND status IN ('succeeded', 'failed', 'cancelled') ` +
+      'AND finished_at < ? ORDER BY finished_at LIMIT ?)',
+    [status, Date.now() - olderThanMs, limit],
+  );
+  return res.affected;
+}

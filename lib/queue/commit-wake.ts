@@ -1,0 +1,37 @@
+import { MikroORM, type EventSubscriber, type TransactionEventArgs } from '@mikro-orm/core';
+import { Injectable } from '@nestjs/common';
+import { WakeBus } from '../worker/wake-bus.js';
+
+/**
+ * Defers the in-process wake of an enqueue made inside the caller's transaction until that
+ * transaction commits: woken earlier, the runner would look before the row is visible and
+ * wait for the next poll. A rollback drops the wake. Hooked into MikroORM's transaction
+ * events, so it follows `em.transactional` and explicit `em.begin()/commit()` alike.
+ */
+@Injectable()
+export class CommitWake {
+  private readonly pending = new WeakMap<object, Set<string>>();
+
+  constructor(orm: MikroORM, private readonly wake: WakeBus) {
+    const subscriber: EventSubscriber = {
+      afterTransactionCommit: (args) => this.settle(args, true),
+      afterTransactionRollback: (args) => this.settle(args, false),
+    };
+    orm.em.getEventManager().registerSubscriber(subscriber);
+  }
+
+  /** Wakes runners of `queue` once the transaction `ctx` commits. */
+  afterCommit(ctx: object, queue: string): void {
+    const queues = this.pending.get(ctx) ?? new Set<string>();
+    queues.add(queue);
+    this.pending.set(ctx, queues);
+  }
+
+  private settle(args: TransactionEventArgs, committed: boolean): void {
+    const ctx = args.transaction as object | undefined;
+    const queues = ctx && this.pending.get(ctx);
+    if (!queues) return;
+    this.pending.delete(ctx);
+    if (committed) for (const q of queues) this.wake.notify(q);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Dialect } from '../dialects/dialect.js';
+import type { TaskRow } from '../dialects/task-row.js';
+import { TaskNotFoundError } from '../errors/task-not-found.error.js';
+import { WaitTimeoutError } from '../errors/wait-timeout.error.js';
+import type { TaskEvents } from '../events/task-events.js';
+import { FINAL_EVENT_TYPES } from '../events/task-event.js';
+
+interface WaitDeps {
+  dialect: Dialect;
+  events: TaskEvents;
+  isFinished(status: string): boolean;
+  /** Delay before re-reading a row not yet finished: long when this process runs it (an event will come). */
+  pollMs(row: TaskRow): number;
+}
+
+/**
+ * Resolves with the row once it is finished. A final event from this process's runner (or
+ * `cancel()`) triggers an immediate read; otherwise the row is re-read at a bounded pace, which
+ * covers tasks run by other processes. Clears every timer and listener when it settles.
+ */
+export function waitForTask(taskId: number, timeoutMs: number, deps: WaitDeps): Promise<TaskRow> {
+  return new Promise<TaskRow>((resolve, reject) => {
+    let settled = false;
+    let pollTimer: NodeJS.Timeout | undefined;
+    let lastStatus: string | undefined;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      clearTimeout(pollTimer);
+      clearTimeout(timeoutTimer);
+      fn();
+    };
+    const check = async () => {
+      clearTimeout(pollTimer);
+      try {
+        const row = await deps.dialect.getRow(taskId);
+        if (!row) return settle(() => reject(new TaskNotFoundError(taskId)));
+        lastStatus = row.status;
+        if (deps.isFinished(row.status)) return settle(() => resolve(row));
+        if (!settled) {
+          clearTimeout(pollTimer);
+          pollTimer = setTimeout(() => void check(), deps.pollMs(row));
+        }
+      } catch (error) {
+        settle(() => reject(error));
+      }
+    };
+    const unsubscribe = deps.events.subscribe(FINAL_EVENT_TYPES, (event) => {
+      if (event.task.id === taskId) void check();
+    });
+    const timeoutTimer = setTimeout(() => settle(() => reject(new WaitTimeoutError(taskId, timeoutMs, lastStatus))), timeoutMs);
+    void check();
+  });
+}
