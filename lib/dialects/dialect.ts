@@ -39,4 +39,10 @@ export interface Dialect {
   /** The subset of `ids` still pending, with their start times (for runUntilEmpty's retry wait). */
   pendingAmong(ids: readonly number[]): Promise<{ id: number; runAt: Date }[]>;
   getRow(id: number): Promise<TaskRow | undefined>;
+  /**
+   * Cross-process wake-ups, where the database has them (PostgreSQL LISTEN/NOTIFY): calls
+   * `onNotify` with the queue of tasks enqueued in any process, or null when notifications
+   * may have been missed (after a reconnect). Resolves with a function that stops listening.
+   */
+  listen?(onNotify: (queue: string | null) => void): Promise<() => Promise<void>>;
 }

@@ -19,10 +19,11 @@ import { WakeBus } from './wake-bus.js';
 export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runner: TaskRunner;
   private unsubscribe: (() => void) | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     orm: MikroORM,
-    @Inject(DIALECT) dialect: Dialect,
+    @Inject(DIALECT) private readonly dialect: Dialect,
     registry: HandlerRegistry,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions,
     private readonly scheduler: SchedulerRegistry,
@@ -51,6 +52,10 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     this.unsubscribe = this.wakeBus.subscribe((queue) => {
       if (this.options.queues.includes(queue)) this.runner.wake();
     });
+    // Enqueues in other processes; null means notifications may have been missed.
+    this.unlisten = await this.dialect.listen?.((queue) => {
+      if (queue === null || this.options.queues.includes(queue)) this.runner.wake();
+    });
     const poll = setInterval(() => {
       if (this.runner.status.state === 'running') void this.runner.poll();
       else void this.stop();
@@ -66,7 +71,9 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     if (this.scheduler.doesExist('interval', POLL_INTERVAL_NAME)) this.scheduler.deleteInterval(POLL_INTERVAL_NAME);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.runner.stop();
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await Promise.all([this.runner.stop(), unlisten?.()]);
   }
 
   /**
