@@ -38,8 +38,12 @@ export class WorkerPool {
     const child = fork(SCRIPT, [], {
       execPath: process.execPath,
       env: { ...process.env, ...this.db.env, ...this.env, ...extraEnv, WORKER_ID: id },
-      stdio: process.env.TEST_LOGS ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'inherit', 'ipc'],
+      // Expected errors (killed connections) stay out of the test output unless TEST_LOGS is set;
+      // the tail of stderr is kept for the error of a worker that dies unexpectedly.
+      stdio: process.env.TEST_LOGS ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const messages: WorkerMessage[] = [];
     const waiters: { match: (m: WorkerMessage) => boolean; resolve: (m: WorkerMessage) => void }[] = [];
     child.on('message', (m: WorkerMessage) => {
@@ -56,7 +60,7 @@ export class WorkerPool {
       const seen = messages.find(match);
       if (seen) return Promise.resolve(seen);
       const found = new Promise<WorkerMessage>((resolve) => waiters.push({ match, resolve }));
-      const died = exited.then((how) => Promise.reject(new Error(`worker ${id} exited (${how}) while waiting for ${label}`)));
+      const died = exited.then((how) => Promise.reject(new Error(`worker ${id} exited (${how}) while waiting for ${label}; stderr: ${stderr}`)));
       return within(Promise.race([found, died]), ms, `${label} from worker ${id}`);
     };
     const worker: WorkerProcess = {
