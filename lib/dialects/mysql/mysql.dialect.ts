@@ -37,8 +37,8 @@ export class MysqlDialect implements Dialect {
     const mariadb = /mariadb/i.test(vars?.version ?? '');
     // Lock modes 0 and 1 give a simple multi-row INSERT consecutive ids; mode 2 (MySQL 8's
     // default) may interleave them with other inserts, so rows then go in one at a time.
-    this.ids = { returning: mariadb, consecutive: Number(vars?.lock_mode) < 2, step: Number(vars?.step ?? 1) };
-    if (this.flavor === 'mariadb' && !mariadb) this.ids.returning = false;
+    // MySqlDriver gets MySQL semantics (no INSERT … RETURNING) even when pointed at MariaDB.
+    this.ids = { returning: this.flavor === 'mariadb' && mariadb, consecutive: Number(vars?.lock_mode) < 2, step: Number(vars?.step ?? 1) };
     this.checkTimezone();
   }
 
