@@ -14,6 +14,9 @@ const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string) => Dialect> 
   MariaDbDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mariadb'),
 };
 
+/** Class names of the MikroORM drivers the runner has SQL for. */
+export const SUPPORTED_DRIVERS: readonly string[] = Object.keys(BY_DRIVER);
+
 /** Picks the dialect from the host ORM's driver; unsupported drivers fail with the supported list. */
 export function resolveDialect(orm: MikroORM, prefix: string): Dialect {
   const driver = orm.config.getDriver().constructor.name;
