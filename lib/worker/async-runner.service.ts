@@ -53,9 +53,15 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
       if (this.options.queues.includes(queue)) this.runner.wake();
     });
     // Enqueues in other processes; null means notifications may have been missed.
-    this.unlisten = await this.dialect.listen?.((queue) => {
+    const unlisten = await this.dialect.listen?.((queue) => {
       if (queue === null || this.options.queues.includes(queue)) this.runner.wake();
     });
+    // stop() may have run while the LISTEN connection was opening.
+    if (this.runner.status.state === 'stopped') {
+      await unlisten?.();
+      return;
+    }
+    this.unlisten = unlisten;
     const poll = setInterval(() => {
       if (this.runner.status.state === 'running') void this.runner.poll();
       else void this.stop();
