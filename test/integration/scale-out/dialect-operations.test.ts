@@ -4,6 +4,10 @@ import { MySqlDriver } from '@mikro-orm/mysql';
 import { Task, TaskStatus } from '../../../lib/index.js';
 import type { Dialect } from '../../../lib/dialects/dialect.js';
 import { DIALECT } from '../../../lib/dialects/dialect.provider.js';
+import { insertTasks } from '../../../lib/dialects/mysql/insert.js';
+import { SqlExecutor } from '../../../lib/dialects/sql-executor.js';
+import { quotedTables } from '../../../lib/dialects/tables.js';
+import type { NewTask } from '../../../lib/dialects/task-row.js';
 import { availableDatabases, type DbKind } from '../../helpers/databases.js';
 import { createTestApp, type TestApp, type TestAppOptions } from '../../helpers/test-app.js';
 import { eventually } from '../../helpers/wait.js';
@@ -100,5 +104,18 @@ for (const v of variants) {
       assert.equal(retried?.status, TaskStatus.Pending);
       assert.ok(retried!.runAt.getTime() > Date.now() + 3_500_000);
     });
+
+    if (v.kind === 'mariadb') {
+      it('inserts one row per statement when the server may interleave auto-increment ids (MySQL lock mode 2)', async () => {
+        const task = (uniqueKey: string | null, n: number): NewTask => ({
+          queue: 'default', name: 'lockmode2', payload: JSON.stringify({ n }), priority: 0, runAt: null, delayMs: 0, maxAttempts: 3, timeoutMs: null, uniqueKey,
+        });
+        const input = [task(null, 0), task('m2', 1), task(null, 2), task('m2', 3), task(null, 4)];
+        const rows = await insertTasks(new SqlExecutor(t.orm), quotedTables('async_runner_', '`'), { returning: false, consecutive: false, step: 1 }, input);
+        assert.deepEqual(rows.map((r) => JSON.parse(r.payload!).n), [0, 1, 2, 1, 4]);
+        assert.equal(rows[1]!.id, rows[3]!.id);
+        assert.equal(new Set(rows.map((r) => Number(r.id))).size, 4);
+      });
+    }
   });
 }
