@@ -11,3 +11,4 @@ export * from './lease-lost.error.js';
 export * from './shutdown.error.js';
 export * from './task-cancelled.error.js';
 export * from './task-timeout.error.js';
+export * from './unsupported-database-version.error.js';

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ClaimRequest, Dialect } from '../dialect.js';
+import { checkServerVersion } from '../server-version.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { quotedTables, type Tables } from '../tables.js';
 import type { NewTask, Outcome } from '../task-row.js';
@@ -34,7 +35,7 @@ export class MysqlDialect implements Dialect {
     const [vars] = await this.exec.all<{ version: string; lock_mode: number | string; step: number | string }>(
       'SELECT VERSION() AS version, @@innodb_autoinc_lock_mode AS lock_mode, @@auto_increment_increment AS step',
     );
-    const mariadb = /mariadb/i.test(vars?.version ?? '');
+    const mariadb = checkServerVersion('mysql', String(vars?.version ?? '')) === 'mariadb';
     // Lock modes 0 and 1 give a simple multi-row INSERT consecutive ids; mode 2 (MySQL 8's
     // default) may interleave them with other inserts, so rows then go in one at a time.
     // MySqlDriver gets MySQL semantics (no INSERT … RETURNING) even when pointed at MariaDB.

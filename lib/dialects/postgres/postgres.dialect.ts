@@ -1,5 +1,6 @@
 import { tableNames } from '../../entities/define-entities.js';
 import type { ClaimRequest, Dialect } from '../dialect.js';
+import { checkServerVersion } from '../server-version.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { quotedTables, type Tables } from '../tables.js';
 import type { NewTask, Outcome } from '../task-row.js';
@@ -31,6 +32,8 @@ export class PostgresDialect implements Dialect {
 
   async prepare(): Promise<void> {
     await this.exec.connect();
+    const [row] = await this.exec.all<{ server_version: string }>('SHOW server_version');
+    checkServerVersion('postgresql', String(row?.server_version ?? ''));
   }
 
   insert(tasks: readonly NewTask[], ctx?: SqlContext) {
