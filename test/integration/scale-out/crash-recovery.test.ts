@@ -64,19 +64,18 @@ eachDatabase('crash recovery with worker processes', (kind) => {
     pool = new WorkerPool(t.db, { CONCURRENCY: '2', LEASE_MS: '1500', SWEEP_MS: '300' });
     const task = await t.queue.enqueue('suicide', null, { maxAttempts: 3 });
     const attempts: number[] = [];
+    // One bounded watcher for the whole test: a watcher per round would keep querying after the test.
+    const final = finished(task.id);
     // A supervisor that restarts the worker each time it dies, until the task is final.
     for (let i = 0; i < 6; i++) {
       // The worker may claim and die before it reports ready, so only its exit is awaited.
       const w = pool.start();
-      const state = await Promise.race([
-        w.exited.then(() => 'died' as const),
-        finished(task.id).then(() => 'final' as const),
-      ]);
+      const state = await Promise.race([w.exited.then(() => 'died' as const), final.then(() => 'final' as const)]);
       const started = w.messages.filter((m) => m.type === 'started').map((m) => m.attempt!);
       attempts.push(...started);
       if (state === 'final') break;
     }
-    const done = await finished(task.id);
+    const done = await final;
     assert.deepEqual(attempts, [1, 2, 3]);
     assert.equal(done.status, TaskStatus.Failed);
     assert.equal(done.attempts, 3);
