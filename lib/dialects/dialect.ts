@@ -50,4 +50,10 @@ export interface Dialect {
   insertScheduled(task: NewTask, slot: string): Promise<TaskRow | undefined>;
   /** Deletes up to `limit` tasks of `status` finished more than `olderThanMs` ago; returns the count. */
   deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number): Promise<number>;
+  /**
+   * Cross-process wake-ups, where the database has them (PostgreSQL LISTEN/NOTIFY): calls
+   * `onNotify` with the queue of tasks enqueued in any process, or null when notifications
+   * may have been missed (after a reconnect). Resolves with a function that stops listening.
+   */
+  listen?(onNotify: (queue: string | null) => void): Promise<() => Promise<void>>;
 }

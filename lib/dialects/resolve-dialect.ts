@@ -2,12 +2,20 @@ import type { MikroORM } from '@mikro-orm/core';
 import { UnsupportedDriverError } from '../errors/unsupported-driver.error.js';
 import type { Dialect } from './dialect.js';
 import { SqlExecutor } from './sql-executor.js';
+import { MysqlDialect } from './mysql/mysql.dialect.js';
+import { PostgresDialect } from './postgres/postgres.dialect.js';
 import { SqliteDialect } from './sqlite/sqlite.dialect.js';
 
 /** Dialect constructors by the class name of the host's MikroORM driver. */
 const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string) => Dialect> = {
   SqliteDriver: (exec, prefix) => new SqliteDialect(exec, prefix),
+  PostgreSqlDriver: (exec, prefix) => new PostgresDialect(exec, prefix),
+  MySqlDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mysql'),
+  MariaDbDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mariadb'),
 };
+
+/** Class names of the MikroORM drivers the runner has SQL for. */
+export const SUPPORTED_DRIVERS: readonly string[] = Object.keys(BY_DRIVER);
 
 /** Picks the dialect from the host ORM's driver; unsupported drivers fail with the supported list. */
 export function resolveDialect(orm: MikroORM, prefix: string): Dialect {

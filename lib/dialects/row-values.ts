@@ -5,11 +5,12 @@ export function toDate(value: unknown): Date | null {
   if (typeof value === 'number' || typeof value === 'bigint') return new Date(Number(value));
   if (typeof value === 'string') {
     if (/^\d+$/.test(value)) return new Date(Number(value));
-    const text = value.replace(' ', 'T');
-    if (/[zZ]$/.test(text)) return new Date(text);
-    // PostgreSQL text ends in +00 or +05:30; MySQL DATETIME text has no zone (the runner writes UTC).
-    const zone = /([+-]\d\d)(?::?(\d\d))?$/.exec(text);
-    return new Date(zone ? `${text.slice(0, zone.index)}${zone[1]}:${zone[2] ?? '00'}` : `${text}Z`);
+    const iso = value.replace(' ', 'T');
+    // PostgreSQL timestamptz text ends in an offset like +00 or +05:30.
+    const offset = /([+-]\d\d)(:?(\d\d))?$/.exec(iso);
+    if (offset && iso.includes('T')) return new Date(`${iso.slice(0, offset.index)}${offset[1]}:${offset[3] ?? '00'}`);
+    // MySQL DATETIME text has no zone; the runner writes UTC.
+    return new Date(/[zZ]$/.test(iso) ? iso : `${iso}Z`);
   }
   return null;
 }

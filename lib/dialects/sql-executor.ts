@@ -1,6 +1,16 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { CompiledQuery, type Kysely } from 'kysely';
 
+/** The part of a `pg` Client the LISTEN connection uses. */
+export interface PgClient {
+  connect(): Promise<void>;
+  query(sql: string): Promise<unknown>;
+  end(): Promise<void>;
+  on(event: 'notification', listener: (msg: { channel: string; payload?: string }) => void): this;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): this;
+  removeAllListeners(): this;
+}
+
 /** Result of a write statement. */
 export interface RunResult<Row> {
   affected: number;
@@ -20,8 +30,27 @@ export type SqlContext = Kysely<any>;
 export class SqlExecutor {
   constructor(private readonly orm: MikroORM) {}
 
-  private get connection(): { getClient(): Kysely<any>; ensureConnection(): Promise<void>; transactional<T>(cb: (trx: SqlContext) => Promise<T>): Promise<T> } {
+  private get connection(): {
+    getClient(): Kysely<any>;
+    ensureConnection(): Promise<void>;
+    transactional<T>(cb: (trx: SqlContext) => Promise<T>): Promise<T>;
+    getNativeClient(): Promise<unknown>;
+  } {
     return this.orm.em.getConnection() as never;
+  }
+
+  /** The host ORM's configuration value `key` (e.g. `forceUtcTimezone`). */
+  config(key: string): unknown {
+    return (this.orm.config as unknown as { get(k: string): unknown }).get(key);
+  }
+
+  /**
+   * A new PostgreSQL client outside the ORM's pool, built with the pool's own connection
+   * options, for a session that must stay open (LISTEN). The caller connects and ends it.
+   */
+  async dedicatedPgClient(): Promise<PgClient> {
+    const pool = (await this.connection.getNativeClient()) as { Client: new (options: unknown) => PgClient; options: Record<string, unknown> };
+    return new pool.Client({ ...pool.options, application_name: 'nest-async-runner listener' });
   }
 
   async connect(): Promise<void> {

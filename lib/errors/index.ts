@@ -13,3 +13,4 @@ export * from './task-cancelled.error.js';
 export * from './task-timeout.error.js';
 export * from './task-state.error.js';
 export * from './wait-timeout.error.js';
+export * from './unsupported-database-version.error.js';

@@ -26,10 +26,11 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
   private readonly sweeper: RetentionSweeper;
   private unsubscribe: (() => void) | undefined;
   private unsubscribeCancel: (() => void) | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     orm: MikroORM,
-    @Inject(DIALECT) dialect: Dialect,
+    @Inject(DIALECT) private readonly dialect: Dialect,
     registry: HandlerRegistry,
     @Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions,
     private readonly scheduler: SchedulerRegistry,
@@ -62,6 +63,16 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     this.unsubscribe = this.wakeBus.subscribe((queue) => {
       if (this.options.queues.includes(queue)) this.runner.wake();
     });
+    // Enqueues in other processes; null means notifications may have been missed.
+    const unlisten = await this.dialect.listen?.((queue) => {
+      if (queue === null || this.options.queues.includes(queue)) this.runner.wake();
+    });
+    // stop() may have run while the LISTEN connection was opening.
+    if (this.runner.status.state === 'stopped') {
+      await unlisten?.();
+      return;
+    }
+    this.unlisten = unlisten;
     const poll = setInterval(() => {
       if (this.runner.status.state === 'running') void this.runner.poll();
       else void this.stop();
@@ -89,8 +100,9 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.cron.stop();
-    await this.sweeper.stop();
-    await this.runner.stop();
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await Promise.all([this.sweeper.stop(), this.runner.stop(), unlisten?.()]);
     this.unsubscribeCancel?.();
     this.unsubscribeCancel = undefined;
   }

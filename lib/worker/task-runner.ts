@@ -38,6 +38,8 @@ export class TaskRunner {
   private again = false;
   private turn = 0;
   private errorStreak = 0;
+  /** After a failed claim, polls and wakes do not claim again before this time (ms). */
+  private claimPausedUntil = 0;
   private stopBaseline = 0;
   private stopping: Promise<void> | null = null;
   private leaseTimer: NodeJS.Timeout | undefined;
@@ -132,6 +134,8 @@ export class TaskRunner {
   private async tick(): Promise<void> {
     let claimed = 0;
     let full = false;
+    // While the database is failing, the poll and wakes must not turn the backoff into a retry per poll.
+    if (Date.now() + 10 < this.claimPausedUntil) return;
     try {
       const names = this.registry.names();
       if (names.length === 0) return;
@@ -146,7 +150,8 @@ export class TaskRunner {
       this.errorStreak = 0;
     } catch (error) {
       this.errorStreak++;
-      const delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(this.errorStreak, 10));
+      const delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(this.errorStreak - 1, 10));
+      this.claimPausedUntil = Date.now() + delay;
       this.logger.error(`Claiming tasks failed (${this.errorStreak} in a row); next try in ${delay} ms: ${String(error)}`);
       this.wakeAfter(delay);
       return;

@@ -34,7 +34,7 @@ interface Ops {
 
 const OPS: Record<string, { ops: Ops; quote: '"' | '`' }> = {
   sqlite: { quote: '"', ops: { cancel: sqliteCancel.cancelTask, retry: sqliteRetry.retryTask, insertScheduled: sqliteScheduled.insertScheduled, deleteFinished: sqliteDelete.deleteFinished } },
-  postgres: { quote: '"', ops: { cancel: pgCancel.cancelTask, retry: pgRetry.retryTask, insertScheduled: pgScheduled.insertScheduled, deleteFinished: pgDelete.deleteFinished } },
+  postgres: { quote: '"', ops: { cancel: pgCancel.cancelTask, retry: pgRetry.retryTask, insertScheduled: (exec, t, task, slot) => pgScheduled.insertScheduled(exec, t, 'async_runner_task', task, slot), deleteFinished: pgDelete.deleteFinished } },
   mariadb: { quote: '`', ops: { cancel: myCancel.cancelTask, retry: myRetry.retryTask, insertScheduled: myScheduled.insertScheduled, deleteFinished: myDelete.deleteFinished } },
 };
 

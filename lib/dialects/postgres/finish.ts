@@ -1,0 +1,53 @@
+import type { SqlContext, SqlExecutor } from '../sql-executor.js';
+import { chunks, type Tables } from '../tables.js';
+import type { Outcome } from '../task-row.js';
+import { nowPlusMs, PgParams } from './params.js';
+
+const RELEASE = 'locked_by = NULL, locked_until = NULL';
+const fence = (p: PgParams, workerId: string) => `locked_by = ${p.add(workerId)} AND status = 'running'`;
+
+/**
+ * Writes a batch of attempt outcomes in one transaction; each write applies only while this
+ * worker still holds the lease. Successes without a result share one statement.
+ */
+export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
+  const write = async (ctx?: SqlContext): Promise<number[]> => {
+    const applied: number[] = [];
+    const run = async (sql: string, p: PgParams) => {
+      const rows = await exec.all<{ id: string | number }>(`${sql} RETURNING id`, p.values, ctx);
+      for (const r of rows) applied.push(Number(r.id));
+    };
+    const plain = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).map((o) => o.id);
+    // Fixed id order keeps lock order stable against the sweep.
+    for (const chunk of chunks(plain.sort((a, b) => a - b), 1000)) {
+      const p = new PgParams();
+      await run(`UPDATE ${t.task} SET status = 'succeeded', finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ANY(${p.add(chunk, 'bigint[]')})`, p);
+    }
+    for (const o of outcomes) {
+      const p = new PgParams();
+      switch (o.kind) {
+        case 'succeeded':
+          if (o.result !== null) {
+            await run(`UPDATE ${t.task} SET status = 'succeeded', result = ${p.add(o.result)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`, p);
+          }
+          break;
+        case 'retry':
+          // A cancel requested (from any process) before this failure was noticed wins: the
+          // task ends cancelled instead of being retried.
+          await run(
+            `UPDATE ${t.task} SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'pending' END, run_at = ${nowPlusMs(p, o.delayMs)}, ` +
+              `last_error = ${p.add(o.error)}, finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END, ` +
+              `unique_key = CASE WHEN cancel_requested THEN NULL ELSE unique_key END, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`,
+            p,
+          );
+          break;
+        case 'failed':
+        case 'cancelled':
+          await run(`UPDATE ${t.task} SET status = ${p.add(o.kind)}, last_error = ${p.add(o.error)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`, p);
+          break;
+      }
+    }
+    return applied;
+  };
+  return outcomes.length > 1 ? exec.transaction(write) : write();
+}

@@ -1,0 +1,18 @@
+import type { SqlExecutor } from '../sql-executor.js';
+import type { Tables } from '../tables.js';
+import type { StopRow } from '../task-row.js';
+
+export async function latestStopId(exec: SqlExecutor, t: Tables): Promise<number> {
+  const rows = await exec.all<{ id: string | number | null }>(`SELECT MAX(id) AS id FROM ${t.stop}`);
+  return Number(rows[0]?.id ?? 0);
+}
+
+export async function insertStop(exec: SqlExecutor, t: Tables, scope: string, reason: string | null): Promise<number> {
+  const rows = await exec.all<{ id: string | number }>(`INSERT INTO ${t.stop} (scope, reason, created_at) VALUES ($1, $2, now()) RETURNING id`, [scope, reason]);
+  return Number(rows[0]!.id);
+}
+
+export async function findStop(exec: SqlExecutor, t: Tables, afterId: number, scopes: readonly string[]): Promise<StopRow | undefined> {
+  const rows = await exec.all<StopRow>(`SELECT id, scope, reason FROM ${t.stop} WHERE id > $1 AND scope = ANY($2::text[]) ORDER BY id LIMIT 1`, [afterId, scopes]);
+  return rows[0] ? { ...rows[0], id: Number(rows[0].id) } : undefined;
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule } from 'nest-async-runner';
+import type { WorkerConfig } from './worker-env.js';
+import { WorkerDemoHandlers } from './worker-handlers.js';
+
+/**
+ * A worker process: the ORM, the runner (started by the entry once the schema is ready) and
+ * the handlers it serves. No HTTP server.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: WorkerConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        MikroOrmModule.forRoot({ ...config.orm, entities: [...ASYNC_RUNNER_ENTITIES], registerRequestContext: false } as never),
+        AsyncRunnerModule.forRoot({ ...config.runner, autoStart: false }),
+      ],
+      providers: [WorkerDemoHandlers],
+    };
+  }
+}
