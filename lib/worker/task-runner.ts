@@ -120,7 +120,12 @@ export class TaskRunner {
     let full = false;
     try {
       const names = this.registry.names();
-      if (names.length === 0) return;
+      // With no handlers nothing is ever claimable: report empty rather than leave
+      // runUntilEmpty (and stopWhenEmpty) waiting forever.
+      if (names.length === 0) {
+        await this.onIdle();
+        return;
+      }
       for (const queue of this.slots.rotation(this.turn++)) {
         const free = this.slots.free(queue);
         if (free <= 0 || this.state !== 'running') continue;
