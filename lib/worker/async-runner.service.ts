@@ -47,6 +47,10 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
   /** Starts claiming; a no-op when already running. */
   async start(): Promise<void> {
     if (this.runner.status.state !== 'stopped') return;
+    // A runner that stopped itself (stopWhenEmpty, a stop row) leaves its poll and wake
+    // subscription until the next poll tick; drop them first, or addInterval throws on the
+    // duplicate name and the new interval leaks.
+    this.detach();
     await this.runner.start();
     this.unsubscribe = this.wakeBus.subscribe((queue) => {
       if (this.options.queues.includes(queue)) this.runner.wake();
@@ -63,10 +67,15 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
    * their signals. Leaves no timer behind.
    */
   async stop(): Promise<void> {
+    this.detach();
+    await this.runner.stop();
+  }
+
+  /** Removes the poll and the wake subscription. */
+  private detach(): void {
     if (this.scheduler.doesExist('interval', POLL_INTERVAL_NAME)) this.scheduler.deleteInterval(POLL_INTERVAL_NAME);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.runner.stop();
   }
 
   /**
