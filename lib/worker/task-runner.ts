@@ -18,6 +18,8 @@ interface Running {
   /** Settles when the handler has settled and its outcome is written. */
   done: Promise<void>;
   slotHeld: boolean;
+  /** The handler has returned or thrown (its outcome may still be being written). */
+  handlerSettled: boolean;
 }
 
 /**
@@ -60,7 +62,10 @@ export class TaskRunner {
       state: this.state,
       workerId: this.options.workerId,
       queues: this.options.queues,
-      inFlight: this.running.size,
+      // Handlers still executing. Tasks whose outcome is still being written are not counted:
+      // their slot is already free and reused, so counting them would report more than
+      // `concurrency` tasks in flight.
+      inFlight: [...this.running.values()].filter((r) => !r.handlerSettled).length,
       counts: { ...this.counts },
     };
   }
@@ -151,7 +156,7 @@ export class TaskRunner {
     const handler = this.registry.get(task.name);
     const controller = new AbortController();
     this.slots.take(task.queue);
-    const entry: Running = { task, controller, slotHeld: true, done: Promise.resolve() };
+    const entry: Running = { task, controller, slotHeld: true, handlerSettled: false, done: Promise.resolve() };
     const freeSlot = () => {
       if (!entry.slotHeld) return;
       entry.slotHeld = false;
@@ -164,6 +169,7 @@ export class TaskRunner {
         const outcome: Outcome | null = handler
           ? await runAttempt(task, handler, controller, { orm: this.orm, dialect: this.dialect, workerId: this.options.workerId, maxPayloadBytes: this.options.maxPayloadBytes, logger: this.logger }, freeSlot)
           : { kind: 'retry', id: task.id, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
+        entry.handlerSettled = true;
         freeSlot();
         if (outcome) {
           await this.writer.write(outcome);
@@ -172,6 +178,7 @@ export class TaskRunner {
       } catch (error) {
         this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
       } finally {
+        entry.handlerSettled = true;
         freeSlot();
         this.running.delete(task.id);
         this.wake();
