@@ -231,6 +231,9 @@ export class TaskRunner {
   }
 
   private wakeAfter(ms: number): void {
+    // A tick that was under way when stop() began may still get here after stop() cleared
+    // the timer; arming a new one then would leave a timer behind after shutdown.
+    if (this.state !== 'running') return;
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.wake(), ms);
   }
