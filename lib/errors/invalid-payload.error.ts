@@ -7,7 +7,9 @@ export class InvalidPayloadError extends AsyncRunnerError {
     readonly path: string,
     /** What is wrong with it. */
     readonly reason: string,
+    /** Which value: `payload`, `result` or `progress` (so a bad handler result is not reported as a bad payload). */
+    readonly what = 'payload',
   ) {
-    super(`Task payload is not plain JSON at ${path}: ${reason}`);
+    super(`Task ${what} is not plain JSON at ${path}: ${reason}`);
   }
 }

@@ -9,54 +9,55 @@ import { OversizedValueError } from '../errors/oversized-value.error.js';
  * `undefined` object properties are dropped, as JSON does; `undefined` elsewhere is refused.
  */
 export function serializeJson(value: unknown, maxBytes: number, what = 'payload'): string {
-  check(value, '$', new Set());
+  check(value, '$', new Set(), what);
   const text = JSON.stringify(value === undefined ? null : value);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) throw new OversizedValueError(what, bytes, maxBytes);
   return text;
 }
 
-function check(value: unknown, path: string, ancestors: Set<object>): void {
+function check(value: unknown, path: string, ancestors: Set<object>, what: string): void {
+  const bad = (at: string, reason: string) => new InvalidPayloadError(at, reason, what);
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw new InvalidPayloadError(path, `${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw bad(path, `${value} is not a finite number`);
       return;
     case 'bigint':
-      throw new InvalidPayloadError(path, 'BigInt has no JSON form; send it as a string');
+      throw bad(path, 'BigInt has no JSON form; send it as a string');
     case 'function':
-      throw new InvalidPayloadError(path, 'functions cannot be stored; name a handler and send data');
+      throw bad(path, 'functions cannot be stored; name a handler and send data');
     case 'symbol':
-      throw new InvalidPayloadError(path, 'symbols cannot be stored');
+      throw bad(path, 'symbols cannot be stored');
     case 'undefined':
       if (path === '$') return;
-      throw new InvalidPayloadError(path, 'undefined has no JSON form here; use null');
+      throw bad(path, 'undefined has no JSON form here; use null');
   }
   if (value === null) return;
   const obj = value as object;
   if (obj instanceof Date) {
-    if (Number.isNaN(obj.getTime())) throw new InvalidPayloadError(path, 'Invalid Date');
+    if (Number.isNaN(obj.getTime())) throw bad(path, 'Invalid Date');
     return;
   }
-  if (ancestors.has(obj)) throw new InvalidPayloadError(path, 'circular reference');
+  if (ancestors.has(obj)) throw bad(path, 'circular reference');
   ancestors.add(obj);
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      if (!(i in obj)) throw new InvalidPayloadError(`${path}[${i}]`, 'sparse array hole');
-      check(obj[i], `${path}[${i}]`, ancestors);
+      if (!(i in obj)) throw bad(`${path}[${i}]`, 'sparse array hole');
+      check(obj[i], `${path}[${i}]`, ancestors, what);
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
       const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-      throw new InvalidPayloadError(path, `instance of ${name} is not a plain object (only plain objects, arrays and Dates)`);
+      throw bad(path, `instance of ${name} is not a plain object (only plain objects, arrays and Dates)`);
     }
-    if (Object.getOwnPropertySymbols(obj).length) throw new InvalidPayloadError(path, 'symbol-keyed properties cannot be stored');
+    if (Object.getOwnPropertySymbols(obj).length) throw bad(path, 'symbol-keyed properties cannot be stored');
     for (const [key, child] of Object.entries(obj)) {
       if (child === undefined) continue;
-      check(child, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, ancestors);
+      check(child, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, ancestors, what);
     }
   }
   ancestors.delete(obj);
