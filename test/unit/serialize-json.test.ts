@@ -58,6 +58,19 @@ describe('serializeJson', () => {
     badAt({ [Symbol('k')]: 1 }, '$', /symbol-keyed properties/);
   });
 
+  it('says which value is bad, so a handler result is not reported as a payload', () => {
+    assert.throws(
+      () => serializeJson({ n: 1n }, LIMIT, 'result'),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidPayloadError);
+        assert.equal(error.what, 'result');
+        assert.equal(error.message, 'Task result is not plain JSON at $.n: BigInt has no JSON form; send it as a string');
+        return true;
+      },
+    );
+    assert.throws(() => serializeJson([NaN], LIMIT), { message: 'Task payload is not plain JSON at $[0]: NaN is not a finite number' });
+  });
+
   it('accepts the same object twice when it is not circular', () => {
     const shared = { v: 1 };
     assert.equal(serializeJson({ a: shared, b: shared }, LIMIT), '{"a":{"v":1},"b":{"v":1}}');
