@@ -74,6 +74,9 @@ export class TaskRunner {
     if (this.state !== 'stopped') return;
     // Stop rows written before this moment are history; only newer ones stop this runner.
     this.stopBaseline = await this.dialect.latestStopId();
+    // runUntilEmpty waits for retries scheduled in this session only: a retry left by an
+    // earlier session may be an hour of backoff away and would hold it that long.
+    this.retries.clear();
     this.state = 'running';
     this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
     this.scheduleSweep();
