@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { TaskHandler, TaskStatus, type TaskContext } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { within } from '../helpers/wait.js';
+import { eventually, within } from '../helpers/wait.js';
 
 @Injectable()
 class Work {
@@ -21,6 +21,12 @@ class Work {
     this.log.push(`${payload.label}#${ctx.attempt}`);
     if (ctx.attempt < 3) throw new Error('not yet');
     return ctx.attempt;
+  }
+
+  @TaskHandler('retry-in-ten-minutes', { maxAttempts: 2, backoff: { baseMs: 600_000 } })
+  retryLater() {
+    this.log.push('retry-later');
+    throw new Error('later');
   }
 
   @TaskHandler('dies', { maxAttempts: 1 })
@@ -96,5 +102,18 @@ eachDatabase('runUntilEmpty', (kind) => {
     assert.equal(t.runner.status.state, 'running');
     await t.runner.stop();
     assert.equal(t.runner.status.state, 'stopped');
+  });
+
+  it('does not wait for a retry scheduled in an earlier session of the runner', async () => {
+    const old = await t.queue.enqueue('retry-in-ten-minutes');
+    await t.runner.start();
+    await eventually(async () => (await t.queue.get(old.id))?.lastError != null, 10_000, 'the first attempt to fail');
+    await t.runner.stop();
+    await t.queue.enqueue('ok', { label: 'new session' });
+    assert.deepEqual(await within(t.runner.runUntilEmpty(), 5_000, 'runUntilEmpty'), { succeeded: 1, failed: 0, retried: 0, cancelled: 0 });
+    assert.deepEqual(work.log, ['retry-later', 'new session']);
+    const row = await t.queue.get(old.id);
+    assert.equal(row?.status, TaskStatus.Pending);
+    assert.equal(row?.attempts, 1);
   });
 });
