@@ -19,6 +19,7 @@ import { WakeBus } from './wake-bus.js';
 export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runner: TaskRunner;
   private unsubscribe: (() => void) | undefined;
+  private starting: Promise<void> | null = null;
 
   constructor(
     orm: MikroORM,
@@ -44,8 +45,16 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     await this.stop();
   }
 
-  /** Starts claiming; a no-op when already running. */
-  async start(): Promise<void> {
+  /** Starts claiming; a no-op when already running. Called during a stop, it starts again once that stop is done. */
+  start(): Promise<void> {
+    // Concurrent calls (autoStart plus runUntilEmpty, two runUntilEmpty) share one start:
+    // two would each arm the runner's timers and the second addInterval would throw.
+    this.starting ??= this.startOnce().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.runner.status.state === 'stopping') await this.runner.stop();
     if (this.runner.status.state !== 'stopped') return;
     // A runner that stopped itself (stopWhenEmpty, a stop row) leaves its poll and wake
     // subscription until the next poll tick; drop them first, or addInterval throws on the
@@ -66,9 +75,11 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
    * Stops claiming and waits for running handlers, up to `shutdownTimeoutMs`; then aborts
    * their signals. Leaves no timer behind.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // A start under way would otherwise arm its poll after this stop returned.
+    if (this.starting) return this.starting.catch(() => undefined).then(() => this.stop());
     this.detach();
-    await this.runner.stop();
+    return this.runner.stop();
   }
 
   /** Removes the poll and the wake subscription. */
@@ -85,7 +96,8 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
    */
   async runUntilEmpty(): Promise<RunCounts> {
     const before = this.runner.status.counts;
-    const wasRunning = this.runner.status.state === 'running';
+    // A start() still in progress counts as running: its caller wants the runner left on.
+    const wasRunning = this.runner.status.state === 'running' || this.starting !== null;
     await this.start();
     await this.runner.whenEmpty();
     if (!wasRunning) await this.stop();
