@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
-import { TaskHandler } from '../../lib/index.js';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { POLL_INTERVAL_NAME, TaskHandler } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, eventually, within } from '../helpers/wait.js';
@@ -78,5 +79,28 @@ eachDatabase('runner status', (kind) => {
     const status = t.runner.status;
     (status.counts as { succeeded: number }).succeeded = 99;
     assert.equal(t.runner.status.counts.succeeded, 0);
+  });
+
+  it('start() called while a stop is under way waits for it, then runs again', async () => {
+    await t.runner.start();
+    held.expected = 1;
+    await t.queue.enqueue('held');
+    await within(held.allStarted.promise, 10_000, 'the handler');
+    const stopped = t.runner.stop();
+    assert.equal(t.runner.status.state, 'stopping');
+    const restarted = t.runner.start();
+    held.release.resolve();
+    await within(Promise.all([stopped, restarted]), 10_000, 'stop() then start()');
+    assert.equal(t.runner.status.state, 'running');
+    await t.queue.enqueue('held');
+    await eventually(async () => t.runner.status.counts.succeeded === 2, 10_000, 'a task after the restart');
+  });
+
+  it('stop() called while start() is under way leaves the runner stopped with no poll', async () => {
+    const started = t.runner.start();
+    const stopped = t.runner.stop();
+    await within(Promise.all([started, stopped]), 10_000, 'start() and stop()');
+    assert.equal(t.runner.status.state, 'stopped');
+    assert.equal(t.app.get(SchedulerRegistry).doesExist('interval', POLL_INTERVAL_NAME), false);
   });
 });

@@ -78,6 +78,18 @@ eachDatabase('timers and SchedulerRegistry', (kind) => {
     assert.equal(timeouts(), before, `timers left behind: ${timeouts() - before}`);
   });
 
+  it('concurrent start() calls start one runner with one poll, and close leaves no timer', async () => {
+    const before = timeouts();
+    const t = await createTestApp({ kind, providers: [Tasks] });
+    await t.queue.enqueue('noop');
+    const [, , counts] = await within(Promise.all([t.runner.start(), t.runner.start(), t.runner.runUntilEmpty()]), 10_000, 'concurrent starts');
+    assert.deepEqual(counts, { succeeded: 1, failed: 0, retried: 0, cancelled: 0 });
+    assert.equal(t.runner.status.state, 'running');
+    assert.deepEqual(t.app.get(SchedulerRegistry).getIntervals(), [POLL_INTERVAL_NAME]);
+    await t.close();
+    assert.equal(timeouts(), before, `timers left behind: ${timeouts() - before}`);
+  });
+
   it('ticks never overlap: at most one claim is in progress at any moment', async () => {
     const t = await createTestApp({ kind, providers: [Tasks], runner: { pollIntervalMs: 10, concurrency: 2 } });
     let active = 0;
