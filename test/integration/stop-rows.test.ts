@@ -105,4 +105,18 @@ eachDatabase('stop rows', (kind) => {
     await t.queue.requestStop('this worker', `worker:${t.runner.status.workerId}`);
     await eventually(async () => t.runner.status.state === 'stopped', 10_000, 'the runner to obey its worker-scoped stop row');
   });
+
+  it('runUntilEmpty returns when a stop row stops the runner, though due tasks remain', async () => {
+    const first = await t.queue.enqueue('gated');
+    const run = t.runner.runUntilEmpty();
+    assert.equal(await within(gate.started.promise, 10_000, 'the gated handler'), first.id);
+    await t.queue.requestStop();
+    await eventually(async () => t.runner.status.state === 'stopping', 10_000, 'the runner to see the stop row');
+    const rest = await t.queue.enqueueMany([{ name: 'quick' }, { name: 'quick' }]);
+    gate.release.resolve();
+    assert.deepEqual(await within(run, 10_000, 'runUntilEmpty'), { succeeded: 1, failed: 0, retried: 0, cancelled: 0 });
+    assert.equal(t.runner.status.state, 'stopped');
+    assert.deepEqual(gate.ran, [first.id]);
+    for (const r of rest) assert.equal((await t.queue.get(r.id))?.status, TaskStatus.Pending);
+  });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { POLL_INTERVAL_NAME, TaskHandler, TaskStatus } from '../../lib/index.js';
+import { POLL_INTERVAL_NAME, TaskHandler, TaskStatus, type TaskContext } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { countByStatus } from '../helpers/rows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -11,6 +11,12 @@ import { eventually, within } from '../helpers/wait.js';
 @Injectable()
 class Count {
   calls = 0;
+  @TaskHandler('fails-once', { backoff: { baseMs: 100, jitter: 0 } })
+  failsOnce(_p: unknown, ctx: TaskContext) {
+    this.calls++;
+    if (ctx.attempt === 1) throw new Error('once');
+  }
+
   @TaskHandler('count')
   count() {
     this.calls++;
@@ -45,5 +51,16 @@ eachDatabase('stopWhenEmpty', (kind) => {
     await within(t.runner.start(), 5_000, 'the second start');
     await eventually(async () => t.runner.status.state === 'stopped', 10_000, 'the second self-stop');
     assert.equal(t.app.get(Count).calls, 1);
+  });
+
+  it('waits for a retry it scheduled before stopping itself', async () => {
+    const task = await t.queue.enqueue('fails-once');
+    await t.runner.start();
+    await eventually(async () => t.runner.status.state === 'stopped', 10_000, 'the runner to stop itself');
+    assert.equal(t.app.get(Count).calls, 2);
+    assert.deepEqual(t.runner.status.counts, { succeeded: 1, failed: 0, retried: 1, cancelled: 0 });
+    const row = await t.queue.get(task.id);
+    assert.equal(row?.status, TaskStatus.Succeeded);
+    assert.equal(row?.attempts, 2);
   });
 });
