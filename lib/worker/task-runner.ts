@@ -270,7 +270,7 @@ export class TaskRunner {
 
   private scheduleSweep(): void {
     const jittered = this.options.sweepIntervalMs * (0.8 + 0.4 * Math.random());
-    this.sweepTimer = setTimeout(async () => {
+    const timer: NodeJS.Timeout = setTimeout(async () => {
       try {
         const n = await this.dialect.reclaimExpired();
         if (n > 0) {
@@ -280,8 +280,11 @@ export class TaskRunner {
       } catch (error) {
         this.logger.warn(`Sweeping expired leases failed: ${String(error)}`);
       }
-      if (this.state === 'running') this.scheduleSweep();
+      // Only the current chain goes on: after a stop and a quick restart during this sweep,
+      // the restart already armed its own timer, and a second one here could never be cleared.
+      if (this.state === 'running' && this.sweepTimer === timer) this.scheduleSweep();
     }, jittered);
+    this.sweepTimer = timer;
   }
 
   /**
