@@ -90,6 +90,34 @@ eachDatabase('timers and SchedulerRegistry', (kind) => {
     assert.equal(timeouts(), before, `timers left behind: ${timeouts() - before}`);
   });
 
+  it('a restart while a lease sweep is under way leaves no second sweep timer behind', async () => {
+    const before = timeouts();
+    const t = await createTestApp({ kind, providers: [Tasks], runner: { sweepIntervalMs: 100 } });
+    const entered = deferred();
+    const release = deferred();
+    const firstDone = deferred();
+    let sweeps = 0;
+    probeDialect(t.app, 'reclaimExpired', {
+      onCall: async () => {
+        if (++sweeps > 1) return;
+        entered.resolve();
+        await release.promise;
+      },
+      onSettle: () => firstDone.resolve(),
+    });
+    await t.runner.start();
+    await within(entered.promise, 10_000, 'the first sweep');
+    await t.runner.stop();
+    await t.runner.start();
+    release.resolve();
+    // Let the held sweep finish (and its callback go on) while the restarted runner runs.
+    await within(firstDone.promise, 10_000, 'the held sweep');
+    await new Promise((r) => setImmediate(r));
+    await t.runner.stop();
+    await t.close();
+    assert.equal(timeouts(), before, `timers left behind: ${timeouts() - before}`);
+  });
+
   it('ticks never overlap: at most one claim is in progress at any moment', async () => {
     const t = await createTestApp({ kind, providers: [Tasks], runner: { pollIntervalMs: 10, concurrency: 2 } });
     let active = 0;
