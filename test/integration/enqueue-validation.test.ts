@@ -111,6 +111,7 @@ eachDatabase('bad enqueue input', (kind) => {
       ['queue with space', { queue: 'a queue' }, 'queue'],
       ['queue empty', { queue: '' }, 'queue'],
       ['unknown key', { prio: 5 }, 'prio'],
+      ['em not an EntityManager', { em: { flush() {} } }, 'em'],
     ];
     for (const [label, options, field] of cases) {
       await refused(label, () => t.queue.enqueue('echo', {}, options as never), (e) => {
