@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, it } from 'node:test';
+import { afterEach, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { ShutdownError, TaskHandler, TaskStatus, type TaskContext } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
@@ -27,18 +27,22 @@ class Slow {
 }
 
 eachDatabase('graceful stop', (kind) => {
-  let t: TestApp;
+  let t: TestApp | undefined;
   let slow: Slow;
-  beforeEach(async () => {
-    t = await createTestApp({ kind, providers: [Slow], runner: { shutdownTimeoutMs: 100, backoff: { baseMs: 60_000 } } });
+  async function boot(shutdownTimeoutMs: number): Promise<TestApp> {
+    t = await createTestApp({ kind, providers: [Slow], runner: { shutdownTimeoutMs, backoff: { baseMs: 60_000 } } });
     slow = t.app.get(Slow);
-  });
+    return t;
+  }
   afterEach(async () => {
     slow.release.resolve();
-    await t.close();
+    await t?.close();
+    t = undefined;
   });
 
   it('waits for a handler that finishes within shutdownTimeoutMs and stores its result', async () => {
+    // Generous timeout: the handler is released by the test, however slow the machine.
+    const t = await boot(30_000);
     await t.runner.start();
     const task = await t.queue.enqueue('cooperative');
     await within(slow.started.promise, 10_000, 'the handler');
@@ -53,6 +57,7 @@ eachDatabase('graceful stop', (kind) => {
   });
 
   it('after shutdownTimeoutMs aborts the handler with ShutdownError and leaves the task to be retried', async () => {
+    const t = await boot(100);
     await t.runner.start();
     const task = await t.queue.enqueue('cooperative');
     await within(slow.started.promise, 10_000, 'the handler');
