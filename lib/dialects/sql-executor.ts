@@ -1,5 +1,6 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import { CompiledQuery, type Kysely } from 'kysely';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
 
 /** The part of a `pg` Client the LISTEN connection uses. */
 export interface PgClient {
@@ -80,5 +81,11 @@ export class SqlExecutor {
 
 /** The open transaction of a caller's EntityManager, if any, so an enqueue joins it. */
 export function transactionOf(em: EntityManager | undefined): SqlContext | undefined {
-  return (em?.getTransactionContext() as SqlContext | undefined) ?? undefined;
+  if (em === undefined) return undefined;
+  // Checked here, before anything is written, so a wrong value is a clear option error
+  // rather than a TypeError from deep inside the insert.
+  if (typeof (em as { getTransactionContext?: unknown } | null)?.getTransactionContext !== 'function') {
+    throw new InvalidOptionError('em', "an EntityManager (the `em` of an em.transactional() callback)", em);
+  }
+  return (em.getTransactionContext() as SqlContext | undefined) ?? undefined;
 }

@@ -1,4 +1,4 @@
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import { AsyncStop } from './async-stop.entity.js';
 import { Task } from './task.entity.js';
 
@@ -10,6 +10,8 @@ export function tableNames(prefix: string): { task: string; stop: string } {
   return { task: `${prefix}task`, stop: `${prefix}stop` };
 }
 
+// Ids are BIGINT columns but `number` in JS (as the classes declare and TaskQueue.get takes):
+// a plain `columnType: 'bigint'` made MikroORM hydrate them as BigInt for the host's EntityManager.
 // Column names are pinned with fieldName so the host's naming strategy cannot rename the
 // columns the runner's hand-written SQL relies on.
 function taskSchema(prefix: string): EntitySchema<Task> {
@@ -27,7 +29,7 @@ function taskSchema(prefix: string): EntitySchema<Task> {
       { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'] },
     ],
     properties: {
-      id: { type: 'number', primary: true, autoincrement: true, columnType: 'bigint', fieldName: 'id' },
+      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
       queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default' },
       name: { type: 'string', length: 191, fieldName: 'name' },
       payload: { type: 'json', columnType: 'text', fieldName: 'payload', nullable: true },
@@ -57,7 +59,7 @@ function stopSchema(prefix: string): EntitySchema<AsyncStop> {
     class: AsyncStop,
     tableName: tableNames(prefix).stop,
     properties: {
-      id: { type: 'number', primary: true, autoincrement: true, columnType: 'bigint', fieldName: 'id' },
+      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
       scope: { type: 'string', length: 191, fieldName: 'scope', default: 'all' },
       reason: { type: 'text', fieldName: 'reason', nullable: true },
       createdAt: { type: 'datetime', length: 3, fieldName: 'created_at' },

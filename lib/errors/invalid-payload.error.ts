@@ -7,8 +7,8 @@ export class InvalidPayloadError extends AsyncRunnerError {
     readonly path: string,
     /** What is wrong with it. */
     readonly reason: string,
-    /** Which value: `payload`, `result` or `progress`. */
-    readonly what: string = 'payload',
+    /** Which value: `payload`, `result` or `progress` (so a bad handler result is not reported as a bad payload). */
+    readonly what = 'payload',
   ) {
     super(`Task ${what} is not plain JSON at ${path}: ${reason}`);
   }

@@ -27,6 +27,7 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
   private unsubscribe: (() => void) | undefined;
   private unsubscribeCancel: (() => void) | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  private starting: Promise<void> | null = null;
 
   constructor(
     orm: MikroORM,
@@ -56,9 +57,21 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
     await this.stop();
   }
 
-  /** Starts claiming; a no-op when already running. */
-  async start(): Promise<void> {
+  /** Starts claiming; a no-op when already running. Called during a stop, it starts again once that stop is done. */
+  start(): Promise<void> {
+    // Concurrent calls (autoStart plus runUntilEmpty, two runUntilEmpty) share one start:
+    // two would each arm the runner's timers and the second addInterval would throw.
+    this.starting ??= this.startOnce().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  private async startOnce(): Promise<void> {
+    if (this.runner.status.state === 'stopping') await this.runner.stop();
     if (this.runner.status.state !== 'stopped') return;
+    // A runner that stopped itself (stopWhenEmpty, a stop row) leaves its poll and wake
+    // subscription until the next poll tick; drop them first, or addInterval throws on the
+    // duplicate name and the new interval leaks.
+    await this.detach();
     await this.runner.start();
     this.unsubscribe = this.wakeBus.subscribe((queue) => {
       if (this.options.queues.includes(queue)) this.runner.wake();
@@ -95,16 +108,23 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
    * Stops claiming and waits for running handlers, up to `shutdownTimeoutMs`; then aborts
    * their signals. Leaves no timer behind.
    */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    // A start under way would otherwise arm its poll after this stop returned.
+    if (this.starting) return this.starting.catch(() => undefined).then(() => this.stop());
+    return Promise.all([this.detach(), this.sweeper.stop(), this.runner.stop()]).then(() => undefined);
+  }
+
+  /** Removes the poll, the cron schedule and every subscription; resolves once LISTEN is closed. */
+  private detach(): Promise<void> {
     if (this.scheduler.doesExist('interval', POLL_INTERVAL_NAME)) this.scheduler.deleteInterval(POLL_INTERVAL_NAME);
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.unsubscribeCancel?.();
+    this.unsubscribeCancel = undefined;
     this.cron.stop();
     const unlisten = this.unlisten;
     this.unlisten = undefined;
-    await Promise.all([this.sweeper.stop(), this.runner.stop(), unlisten?.()]);
-    this.unsubscribeCancel?.();
-    this.unsubscribeCancel = undefined;
+    return unlisten?.() ?? Promise.resolve();
   }
 
   /**
@@ -114,7 +134,8 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
    */
   async runUntilEmpty(): Promise<RunCounts> {
     const before = this.runner.status.counts;
-    const wasRunning = this.runner.status.state === 'running';
+    // A start() still in progress counts as running: its caller wants the runner left on.
+    const wasRunning = this.runner.status.state === 'running' || this.starting !== null;
     await this.start();
     await this.runner.whenEmpty();
     if (!wasRunning) await this.stop();

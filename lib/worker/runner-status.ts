@@ -4,7 +4,7 @@ export interface RunnerStatus {
   readonly state: 'stopped' | 'running' | 'stopping';
   readonly workerId: string;
   readonly queues: readonly string[];
-  /** Handlers executing now. */
+  /** Handlers executing now (at most `concurrency`, unless a handler ignored its abort signal). */
   readonly inFlight: number;
   /** Attempts finished since the process started, by outcome. */
   readonly counts: Readonly<RunCounts>;

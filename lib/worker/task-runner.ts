@@ -20,6 +20,8 @@ interface Running {
   /** Settles when the handler has settled and its outcome is written. */
   done: Promise<void>;
   slotHeld: boolean;
+  /** The handler has returned or thrown (its outcome may still be being written). */
+  handlerSettled: boolean;
 }
 
 /**
@@ -65,7 +67,10 @@ export class TaskRunner {
       state: this.state,
       workerId: this.options.workerId,
       queues: this.options.queues,
-      inFlight: this.running.size,
+      // Handlers still executing. Tasks whose outcome is still being written are not counted:
+      // their slot is already free and reused, so counting them would report more than
+      // `concurrency` tasks in flight.
+      inFlight: [...this.running.values()].filter((r) => !r.handlerSettled).length,
       counts: { ...this.counts },
     };
   }
@@ -74,6 +79,9 @@ export class TaskRunner {
     if (this.state !== 'stopped') return;
     // Stop rows written before this moment are history; only newer ones stop this runner.
     this.stopBaseline = await this.dialect.latestStopId();
+    // runUntilEmpty waits for retries scheduled in this session only: a retry left by an
+    // earlier session may be an hour of backoff away and would hold it that long.
+    this.retries.clear();
     this.state = 'running';
     this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
     this.scheduleSweep();
@@ -138,7 +146,12 @@ export class TaskRunner {
     if (Date.now() + 10 < this.claimPausedUntil) return;
     try {
       const names = this.registry.names();
-      if (names.length === 0) return;
+      // With no handlers nothing is ever claimable: report empty rather than leave
+      // runUntilEmpty (and stopWhenEmpty) waiting forever.
+      if (names.length === 0) {
+        await this.onIdle();
+        return;
+      }
       for (const queue of this.slots.rotation(this.turn++)) {
         const free = this.slots.free(queue);
         if (free <= 0 || this.state !== 'running') continue;
@@ -157,15 +170,17 @@ export class TaskRunner {
       return;
     }
     // A full claim means more may be due: go again at once rather than waiting for the poll.
+    // A queue skipped for want of slots may have freed one while another queue's claim was in
+    // flight; that wake set `again`, and the next round must claim it before calling it idle.
     if (full) this.again = true;
-    else if (claimed === 0 && this.running.size === 0) await this.onIdle();
+    else if (claimed === 0 && this.running.size === 0 && !this.again) await this.onIdle();
   }
 
   private launch(task: ClaimedTask): void {
     const handler = this.registry.get(task.name);
     const controller = new AbortController();
     this.slots.take(task.queue);
-    const entry: Running = { task, controller, slotHeld: true, done: Promise.resolve() };
+    const entry: Running = { task, controller, slotHeld: true, handlerSettled: false, done: Promise.resolve() };
     const freeSlot = () => {
       if (!entry.slotHeld) return;
       entry.slotHeld = false;
@@ -182,6 +197,7 @@ export class TaskRunner {
         const outcome: Outcome | null = handler
           ? await runAttempt(task, handler, controller, { orm: this.orm, dialect: this.dialect, workerId: this.options.workerId, maxPayloadBytes: this.options.maxPayloadBytes, logger: this.logger }, freeSlot)
           : { kind: 'retry', id: task.id, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
+        entry.handlerSettled = true;
         freeSlot();
         if (outcome) {
           await this.writer.write(outcome);
@@ -191,6 +207,7 @@ export class TaskRunner {
       } catch (error) {
         this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
       } finally {
+        entry.handlerSettled = true;
         freeSlot();
         this.running.delete(task.id);
         this.wake();
@@ -245,6 +262,9 @@ export class TaskRunner {
   }
 
   private wakeAfter(ms: number): void {
+    // A tick that was under way when stop() began may still get here after stop() cleared
+    // the timer; arming a new one then would leave a timer behind after shutdown.
+    if (this.state !== 'running') return;
     clearTimeout(this.wakeTimer);
     this.wakeTimer = setTimeout(() => this.wake(), ms);
   }
@@ -278,7 +298,7 @@ export class TaskRunner {
 
   private scheduleSweep(): void {
     const jittered = this.options.sweepIntervalMs * (0.8 + 0.4 * Math.random());
-    this.sweepTimer = setTimeout(async () => {
+    const timer: NodeJS.Timeout = setTimeout(async () => {
       try {
         const n = await this.dialect.reclaimExpired();
         if (n > 0) {
@@ -288,8 +308,11 @@ export class TaskRunner {
       } catch (error) {
         this.logger.warn(`Sweeping expired leases failed: ${String(error)}`);
       }
-      if (this.state === 'running') this.scheduleSweep();
+      // Only the current chain goes on: after a stop and a quick restart during this sweep,
+      // the restart already armed its own timer, and a second one here could never be cleared.
+      if (this.state === 'running' && this.sweepTimer === timer) this.scheduleSweep();
     }, jittered);
+    this.sweepTimer = timer;
   }
 
   /**

@@ -45,8 +45,16 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     .setLogger(options.logger ?? (process.env.TEST_LOGS ? console : { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} }))
     .compile();
   const orm = moduleRef.get(MikroORM) as MikroORM;
-  if (options.createSchema !== false) await orm.schema.create();
-  await moduleRef.init();
+  try {
+    if (options.createSchema !== false) await orm.schema.create();
+    await moduleRef.init();
+  } catch (error) {
+    // A startup error must not leave the ORM's pool open: it would keep the test process alive.
+    await moduleRef.close().catch(() => undefined);
+    await orm.close(true).catch(() => undefined);
+    if (!options.db) await db.drop();
+    throw error;
+  }
   const ownsDb = !options.db;
   return {
     app: moduleRef,
