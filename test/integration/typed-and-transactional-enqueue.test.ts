@@ -71,15 +71,17 @@ eachDatabase('typed and transactional enqueue', (kind) => {
     await assert.rejects(
       t.orm.em.fork().transactional(async (em) => {
         inTransaction = true;
-        // The enqueue wakes the runner, which tries to claim while this transaction is open.
         await t.queue.enqueue(Resize, { width: 7 }, { em });
-        await within(claimTried.promise, 10_000, 'a claim attempt during the transaction');
+        // The poll makes the runner claim while this transaction is open. On SQLite the one
+        // connection belongs to this transaction, so the runner cannot reach the database at all
+        // until it ends; there, only the outcome below is checked.
+        if (kind !== 'sqlite') await within(claimTried.promise, 10_000, 'a claim attempt during the transaction');
         inTransaction = false;
         throw new Error('roll back');
       }),
       { message: 'roll back' },
     );
-    assert.ok(claimsDuringTransaction >= 1);
+    if (kind !== 'sqlite') assert.ok(claimsDuringTransaction >= 1);
     await within(t.runner.runUntilEmpty(), 10_000, 'runUntilEmpty');
     await t.runner.stop();
     assert.deepEqual(t.app.get(Images).widths, []);

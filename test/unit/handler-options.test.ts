@@ -55,7 +55,7 @@ describe('HandlerRegistry.register', () => {
     rejects(() => registry().register('a', { maxAttempts: 0 }, 'A.run', run), '@TaskHandler("a").maxAttempts', /an integer from 1 to 1000/);
     rejects(() => registry().register('a', { queue: 'has space' }, 'A.run', run), '@TaskHandler("a").queue', /letters, digits/);
     rejects(() => registry().register('a', { backoff: { factor: 0.5 } }, 'A.run', run), '@TaskHandler("a").backoff.factor', /a number from 1 to 100/);
-    rejects(() => registry().register('a', { retries: 3 } as never, 'A.run', run), '@TaskHandler("a").retries', /one of the known options \(maxAttempts, backoff, queue, timeoutMs\)/);
+    rejects(() => registry().register('a', { retries: 3 } as never, 'A.run', run), '@TaskHandler("a").retries', /one of the known options \(maxAttempts, backoff, queue, timeoutMs, cron, timezone\)/);
     rejects(() => registry().register('', {}, 'A.run', run), '@TaskHandler("") name', /a non-empty string/);
   });
 
