@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { scanDecoratedMethods } from '../handlers/scan-decorated-methods.js';
 import { ON_TASK_EVENT_METADATA } from './on-task-event.decorator.js';
 import { TASK_EVENT_TYPES, type TaskEvent, type TaskEventType } from './task-event.js';
 import { TaskEvents } from './task-events.js';
@@ -17,27 +18,11 @@ export class TaskEventExplorer implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object') continue;
-      const proto = Object.getPrototypeOf(instance) as object | null;
-      if (!proto) continue;
-      for (const method of this.scanner.getAllMethodNames(proto)) {
-        const fn = instance[method];
-        if (typeof fn !== 'function') continue;
-        const types = Reflect.getMetadata(ON_TASK_EVENT_METADATA, fn) as TaskEventType[] | undefined;
-        if (!types) continue;
-        const owner = `${instance.constructor?.name ?? 'provider'}.${method}`;
-        if (!wrapper.isDependencyTreeStatic()) {
-          this.logger.warn(`${owner} is request- or transient-scoped; @OnTaskEvent listeners must be singletons. Skipped.`);
-          continue;
-        }
-        for (const type of types) {
-          if (!TASK_EVENT_TYPES.includes(type)) throw new InvalidOptionError(`@OnTaskEvent() on ${owner}`, `event types among ${TASK_EVENT_TYPES.join(', ')}`, type);
-        }
-        const bound = (fn as (e: TaskEvent) => unknown).bind(instance);
-        this.events.subscribe(types.length ? types : TASK_EVENT_TYPES, bound);
+    scanDecoratedMethods<TaskEventType[]>(this.discovery, this.scanner, ON_TASK_EVENT_METADATA, '@OnTaskEvent listeners', this.logger, ({ meta: types, owner, fn }) => {
+      for (const type of types) {
+        if (!TASK_EVENT_TYPES.includes(type)) throw new InvalidOptionError(`@OnTaskEvent() on ${owner}`, `event types among ${TASK_EVENT_TYPES.join(', ')}`, type);
       }
-    }
+      this.events.subscribe(types.length ? types : TASK_EVENT_TYPES, fn as (e: TaskEvent) => unknown);
+    });
   }
 }

@@ -1,21 +1,10 @@
 import { Injectable } from '@nestjs/common';
-
-type Listener = (queue: string) => void;
+import { Signal } from './signal.js';
 
 /**
- * In-process signal from `TaskQueue` to the runner: an enqueue here wakes the runner at
- * once instead of at the next poll. Other processes rely on LISTEN/NOTIFY or the poll.
+ * In-process signal from `TaskQueue` to the runner, carrying a queue name: an enqueue here
+ * wakes the runner at once instead of at the next poll. Other processes rely on
+ * LISTEN/NOTIFY or the poll.
  */
 @Injectable()
-export class WakeBus {
-  private readonly listeners = new Set<Listener>();
-
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  notify(queue: string): void {
-    for (const l of this.listeners) l(queue);
-  }
-}
+export class WakeBus extends Signal<string> {}

@@ -2,17 +2,9 @@ import type { ClaimRequest } from '../dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import { marks, type Tables } from '../tables.js';
 import type { ClaimedTask } from '../task-row.js';
+import { CLAIMED_COLUMNS, toClaimedTasks, type ClaimedRow } from '../claimed-row.js';
 import { NOW, NOW_PLUS } from './clock.js';
 
-interface Row {
-  id: string | number;
-  queue: string;
-  name: string;
-  payload: string | null;
-  attempts: number;
-  max_attempts: number;
-  timeout_ms: number | null;
-}
 
 /**
  * MySQL has no UPDATE … RETURNING, so one transaction locks due rows with FOR UPDATE SKIP
@@ -34,9 +26,7 @@ export async function claimTasks(exec: SqlExecutor, t: Tables, req: ClaimRequest
       [req.workerId, req.leaseMs * 1000, ...ids],
       ctx,
     );
-    const rows = await exec.all<Row>(`SELECT id, queue, name, payload, attempts, max_attempts, timeout_ms FROM ${t.task} WHERE id IN (${marks(ids.length)})`, ids, ctx);
-    return rows
-      .map((r) => ({ id: Number(r.id), queue: r.queue, name: r.name, payload: r.payload, attempts: Number(r.attempts), maxAttempts: Number(r.max_attempts), timeoutMs: r.timeout_ms == null ? null : Number(r.timeout_ms) }))
-      .sort((a, b) => a.id - b.id);
+    const rows = await exec.all<ClaimedRow>(`SELECT ${CLAIMED_COLUMNS} FROM ${t.task} WHERE id IN (${marks(ids.length)})`, ids, ctx);
+    return toClaimedTasks(rows);
   });
 }

@@ -2,17 +2,9 @@ import type { ClaimRequest } from '../dialect.js';
 import type { SqlExecutor } from '../sql-executor.js';
 import type { Tables } from '../tables.js';
 import type { ClaimedTask } from '../task-row.js';
+import { CLAIMED_COLUMNS, toClaimedTasks, type ClaimedRow } from '../claimed-row.js';
 import { nowPlusMs, PgParams } from './params.js';
 
-interface Row {
-  id: string | number;
-  queue: string;
-  name: string;
-  payload: string | null;
-  attempts: number;
-  max_attempts: number;
-  timeout_ms: number | null;
-}
 
 /**
  * One statement: the inner SELECT locks due rows and skips rows another worker is claiming
@@ -26,9 +18,7 @@ export async function claimTasks(exec: SqlExecutor, t: Tables, req: ClaimRequest
     `locked_until = ${nowPlusMs(p, req.leaseMs)}, started_at = now() ` +
     `WHERE id IN (SELECT id FROM ${t.task} WHERE status = 'pending' AND queue = ${p.add(req.queue)} AND run_at <= now() ` +
     `AND name = ANY(${p.add(req.names, 'text[]')}) ORDER BY priority DESC, run_at, id LIMIT ${p.add(req.limit, 'int')} FOR UPDATE SKIP LOCKED) ` +
-    'RETURNING id, queue, name, payload, attempts, max_attempts, timeout_ms';
-  const rows = await exec.all<Row>(sql, p.values);
-  return rows
-    .map((r) => ({ id: Number(r.id), queue: r.queue, name: r.name, payload: r.payload, attempts: r.attempts, maxAttempts: r.max_attempts, timeoutMs: r.timeout_ms }))
-    .sort((a, b) => a.id - b.id);
+    `RETURNING ${CLAIMED_COLUMNS}`;
+  const rows = await exec.all<ClaimedRow>(sql, p.values);
+  return toClaimedTasks(rows);
 }

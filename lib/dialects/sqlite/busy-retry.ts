@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { retryTransient } from '../retry-transient.js';
 
 const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_LOCKED']);
 
@@ -12,14 +12,6 @@ function isBusy(error: unknown): boolean {
  * the driver's busy timeout. Callers of `enqueue` and the runner loop never see SQLITE_BUSY
  * unless the file stays locked for `totalMs`.
  */
-export async function withBusyRetry<T>(fn: () => Promise<T>, totalMs = 60_000): Promise<T> {
-  const deadline = Date.now() + totalMs;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!isBusy(error) || Date.now() > deadline) throw error;
-      await sleep(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
-    }
-  }
+export function withBusyRetry<T>(fn: () => Promise<T>, totalMs = 60_000): Promise<T> {
+  return retryTransient(isBusy, { totalMs }, fn);
 }

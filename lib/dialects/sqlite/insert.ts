@@ -1,5 +1,6 @@
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { chunks, type Tables } from '../tables.js';
+import { matchInserted } from '../match-inserted.js';
+import { chunks, marks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
 
 const COLUMNS = 'queue, name, payload, status, priority, run_at, attempts, max_attempts, timeout_ms, unique_key, cancel_requested, created_at';
@@ -22,25 +23,7 @@ export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly 
     }
     const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING *`;
     const rows = await exec.all<TaskRow>(sql, params, ctx);
-    out.push(...(await matchInserted(exec, t, chunk, rows, ctx)));
+    out.push(...(await matchInserted(chunk, rows, (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${marks(keys.length)})`, keys, ctx))));
   }
   return out;
-}
-
-/** Lines returned rows up with the input; conflicted unique keys are answered with the open task. */
-async function matchInserted(exec: SqlExecutor, t: Tables, chunk: readonly NewTask[], rows: TaskRow[], ctx?: SqlContext): Promise<TaskRow[]> {
-  if (rows.length === chunk.length) return rows.sort((a, b) => Number(a.id) - Number(b.id));
-  const byKey = new Map(rows.filter((r) => r.unique_key != null).map((r) => [r.unique_key as string, r]));
-  const missing = chunk.filter((c) => c.uniqueKey != null && !byKey.has(c.uniqueKey)).map((c) => c.uniqueKey as string);
-  if (missing.length) {
-    const open = await exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${missing.map(() => '?').join(', ')})`, missing, ctx);
-    for (const r of open) byKey.set(r.unique_key as string, r);
-  }
-  const plain = rows.filter((r) => r.unique_key == null).sort((a, b) => Number(a.id) - Number(b.id));
-  let i = 0;
-  return chunk.map((c) => {
-    const row = c.uniqueKey != null ? byKey.get(c.uniqueKey) : plain[i++];
-    if (!row) throw new Error(`Task with unique key ${c.uniqueKey} finished while being enqueued; enqueue it again.`);
-    return row;
-  });
 }
