@@ -1,0 +1,43 @@
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
+
+/**
+ * Starts one benchmark process for `spec` (see child.mjs). Each process is fresh: nothing
+ * warmed, cached or leaked from an earlier run carries over.
+ */
+export function spawnChild(spec, { timeoutMs = 15 * 60_000 } = {}) {
+  const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const listeners = new Set();
+  let settle;
+  const result = new Promise((resolve, reject) => (settle = { resolve, reject }));
+  const timer = setTimeout(() => {
+    child.kill('SIGKILL');
+    settle.reject(new Error(`${spec.system} ${spec.role} timed out after ${timeoutMs} ms`));
+  }, timeoutMs);
+  child.on('message', (msg) => {
+    if (msg.type === 'result') settle.resolve(msg.result);
+    else if (msg.type === 'error') settle.reject(new Error(msg.error.split('\n').slice(0, 3).join(' | ')));
+    for (const l of listeners) l(msg);
+  });
+  child.on('exit', (code, signal) => {
+    clearTimeout(timer);
+    settle.reject(new Error(`${spec.system} ${spec.role} exited (${signal ?? code}) without a result`));
+  });
+  return {
+    result,
+    send: (msg) => child.connected && child.send(msg),
+    on: (fn) => listeners.add(fn),
+    waitFor: (type) => new Promise((resolve) => {
+      const l = (msg) => {
+        if (msg.type === type) {
+          listeners.delete(l);
+          resolve(msg);
+        }
+      };
+      listeners.add(l);
+    }),
+    kill: () => child.kill('SIGKILL'),
+  };
+}
