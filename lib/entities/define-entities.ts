@@ -17,7 +17,13 @@ function taskSchema(prefix: string): EntitySchema<Task> {
     class: Task,
     tableName: tableNames(prefix).task,
     indexes: [
-      { name: `${prefix}task_claim_idx`, properties: ['status', 'queue', 'priority', 'runAt', 'id'] },
+      // Same column order and directions as the claim's WHERE and ORDER BY (priority DESC,
+      // run_at, id), so a claim reads the first due rows off the index instead of sorting
+      // every pending row of the queue.
+      {
+        name: `${prefix}task_claim_idx`,
+        columns: [{ name: 'status' }, { name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
+      },
       { name: `${prefix}task_lease_idx`, properties: ['status', 'lockedUntil'] },
     ],
     uniques: [{ name: `${prefix}task_unique_key`, properties: ['uniqueKey'] }],
