@@ -8,7 +8,7 @@ const SCHEMA = `
 create table if not exists task (id integer primary key autoincrement, queue text not null, name text not null, payload text,
   status text not null default 'pending', priority integer not null default 0, run_at integer not null, attempts integer not null default 0,
   locked_by text, locked_until integer, finished_at integer);
-create index if not exists task_claim on task (status, queue, priority, run_at, id);
+create index if not exists task_claim on task (status, queue, priority desc, run_at, id);
 create table if not exists bench_write (id integer primary key autoincrement, n integer not null, at integer not null);`;
 
 export async function open({ location, concurrency, realistic }) {

@@ -51,7 +51,7 @@ export async function open({ kind, location, concurrency, realistic: isRealistic
     ],
     providers: [BenchHandlers],
   })(BenchModule);
-  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
+  const app = await NestFactory.createApplicationContext(BenchModule, { logger: false, abortOnError: false });
   const orm = app.get(MikroORM);
   const queue = app.get(TaskQueue);
   const runner = app.get(AsyncRunnerService);

@@ -18,7 +18,7 @@ export function spawnChild(spec, { timeoutMs = 15 * 60_000 } = {}) {
   }, timeoutMs);
   child.on('message', (msg) => {
     if (msg.type === 'result') settle.resolve(msg.result);
-    else if (msg.type === 'error') settle.reject(new Error(msg.error.split('\n').slice(0, 3).join(' | ')));
+    else if (msg.type === 'error') settle.reject(new Error(msg.error.split('\n')[0]));
     for (const l of listeners) l(msg);
   });
   child.on('exit', (code, signal) => {
