@@ -4,7 +4,10 @@ import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EntitySchema, MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, TaskHandler, TaskQueue } from '../../dist/lib/index.js';
+// BENCH_OURS_DIST points at another build (e.g. a copy of dist/ from before a change) for A/B runs.
+const { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, TaskHandler, TaskQueue } = await import(
+  process.env.BENCH_OURS_DIST ? new URL(`file://${process.env.BENCH_OURS_DIST}/lib/index.js`).href : '../../dist/lib/index.js'
+);
 
 class BenchWrite {}
 const BenchWriteSchema = new EntitySchema({

@@ -39,22 +39,24 @@ async function workRole(sys) {
     if (seen[i] < 255) seen[i]++;
     count++;
     lastAt = Date.now();
-    if (memoryMarks.length && count === memoryMarks[memory.length]) memory.push({ at: count, rss: process.memoryUsage().rss });
+    if (memoryMarks.length && count === memoryMarks[memory.length]) { const m = process.memoryUsage(); memory.push({ at: count, rss: m.rss, heap: m.heapUsed, external: m.external }); }
     if (target && count >= target) finish('target');
   };
   await send({ type: 'ready' });
   const stopMsg = nextMessage('stop').then(() => 'stop');
   await nextMessage('go');
   const startAt = Date.now();
+  const cpu0 = process.cpuUsage();
   await sys.start(onTask);
   const ticker = setInterval(() => void send({ type: 'progress', count, lastAt }), 100);
   const why = await Promise.race([finished, stopMsg]);
   clearInterval(ticker);
   await sys.stop();
+  const cpu = process.cpuUsage(cpu0);
   const done = await sys.doneCount();
   let distinct = 0;
   for (const c of seen) if (c > 0) distinct++;
-  return { why, startAt, lastAt, count, distinct, done, memory, seen: Buffer.from(seen).toString('base64') };
+  return { why, startAt, lastAt, count, cpuMs: (cpu.user + cpu.system) / 1000, distinct, done, memory, seen: Buffer.from(seen).toString('base64') };
 }
 
 async function latencyRole(sys) {

@@ -50,8 +50,8 @@ export function renderTables(results, cfg) {
   const per = (w) => results[w] ?? {};
   if (results.drain) {
     out.push(`### Drain: ${fmtInt(cfg.n)} no-op tasks, one worker process, concurrency ${cfg.concurrency}`, '',
-      table(['database', 'system', 'bulk enqueue (tasks/s)', 'drain (tasks/s)', 'ours ÷ this (drain)', 'duplicates', 'completed'],
-        rowsOf(per('drain'), (c, o) => [fmtInt(c.enqueueRate), fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.duplicates), check({ ...c, n: cfg.n })])), '');
+      table(['database', 'system', 'bulk enqueue (tasks/s)', 'drain (tasks/s)', 'ours ÷ this (drain)', 'worker CPU ms / 1k tasks', 'duplicates', 'completed'],
+        rowsOf(per('drain'), (c, o) => [fmtInt(c.enqueueRate), fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.cpuMsPer1k), fmtInt(c.duplicates), check({ ...c, n: cfg.n })])), '');
   }
   if (results.latency) {
     out.push(`### Latency: ${cfg.latencyN} tasks enqueued one at a time, ${cfg.spacingMs} ms apart, to an idle worker (enqueue → handler start, ms)`, '',

@@ -3,12 +3,18 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
+/** `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every worker process (for tuning). */
+function profileArgs(spec) {
+  const dir = process.env.BENCH_CPU_PROF;
+  return dir && spec.role !== 'enqueue' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /**
  * Starts one benchmark process for `spec` (see child.mjs). Each process is fresh: nothing
  * warmed, cached or leaked from an earlier run carries over.
  */
 export function spawnChild(spec, { timeoutMs = 15 * 60_000 } = {}) {
-  const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profileArgs(spec) });
   const listeners = new Set();
   let settle;
   const result = new Promise((resolve, reject) => (settle = { resolve, reject }));

@@ -53,7 +53,8 @@ async function work(system, db, count, procs, cfg, extra = {}) {
   // Executions beyond one per task, inside a process or across processes.
   const duplicates = executions - distinct;
   const done = results.map((r) => r.done);
-  return { tasksPerSec: (executions / Math.max(1, lastAt - startAt)) * 1000, duplicates, missing: count - distinct, done: done[0], memory: results[0].memory };
+  const cpuMs = results.reduce((a, r) => a + r.cpuMs, 0);
+  return { tasksPerSec: (executions / Math.max(1, lastAt - startAt)) * 1000, cpuMsPer1k: (cpuMs / executions) * 1000, duplicates, missing: count - distinct, done: done[0], memory: results[0].memory };
 }
 
 async function onFreshDb(kind, fn) {
@@ -120,7 +121,8 @@ export const WORKLOADS = {
         await enqueue(system, db, n, cfg);
         const w = await work(system, db, n, 1, cfg, { memoryMarks: marks });
         const rss = w.memory.map((m) => m.rss);
-        return { marks, rss, growth: rss.length === 3 ? (rss[2] - rss[0]) / rss[0] : undefined, tasksPerSec: w.tasksPerSec };
+        const heap = w.memory.map((m) => m.heap);
+        return { marks, rss, heap, growth: rss.length === 3 ? (rss[2] - rss[0]) / rss[0] : undefined, tasksPerSec: w.tasksPerSec };
       }),
   },
 };
