@@ -2,11 +2,12 @@ import type { MikroORM } from '@mikro-orm/core';
 import { UnsupportedDriverError } from '../errors/unsupported-driver.error.js';
 import type { Dialect } from './dialect.js';
 import { SqlExecutor } from './sql-executor.js';
+import { PreparedSqliteExecutor } from './sqlite/prepared-executor.js';
 import { SqliteDialect } from './sqlite/sqlite.dialect.js';
 
 /** Dialect constructors by the class name of the host's MikroORM driver. */
-const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string) => Dialect> = {
-  SqliteDriver: (exec, prefix) => new SqliteDialect(exec, prefix),
+const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string, orm: MikroORM) => Dialect> = {
+  SqliteDriver: (_exec, prefix, orm) => new SqliteDialect(new PreparedSqliteExecutor(orm), prefix),
 };
 
 /** Picks the dialect from the host ORM's driver; unsupported drivers fail with the supported list. */
@@ -14,5 +15,5 @@ export function resolveDialect(orm: MikroORM, prefix: string): Dialect {
   const driver = orm.config.getDriver().constructor.name;
   const create = BY_DRIVER[driver];
   if (!create) throw new UnsupportedDriverError(driver);
-  return create(new SqlExecutor(orm), prefix);
+  return create(new SqlExecutor(orm), prefix, orm);
 }
