@@ -65,6 +65,11 @@ for (const c of cells) {
   results[c.w][c.db][c.s] = aggregate(runs.get(`${c.w}/${c.db}/${c.s}`));
 }
 
+for (const c of cells) {
+  const r = results[c.w][c.db][c.s];
+  if (r.error) notes.push(`${SYSTEMS[c.s].label} on ${c.db}, ${c.w}: ${r.error}`);
+}
+
 const facts = await machineFacts();
 const tables = renderTables(results, cfg);
 const targets = renderTargets(results);

@@ -1,6 +1,9 @@
 // liteque (drizzle on better-sqlite3) with its own WAL setup. It has no bulk enqueue, so a
 // bulk enqueue is a loop of `enqueue` calls. Poll interval lowered to 10 ms for latency.
+import { readFileSync } from 'node:fs';
 import { Runner, SqliteQueue, buildDBClient } from 'liteque';
+
+const VERSION = JSON.parse(readFileSync(new URL('../node_modules/liteque/package.json', import.meta.url), 'utf8')).version;
 
 export async function open({ location, concurrency, realistic }) {
   const db = buildDBClient(location, { runMigrations: true, walEnabled: true });
@@ -31,6 +34,13 @@ export async function open({ location, concurrency, realistic }) {
         { concurrency, pollIntervalMs: 10, timeoutSecs: 60 },
       );
       running = runner.run();
+      // liteque 0.8.0 fails on its first dequeue here; report that instead of hanging.
+      await Promise.race([running, new Promise((r) => setTimeout(r, 200))]).catch((error) => {
+        throw new Error(
+          `liteque ${VERSION} cannot dequeue: its attemptDequeue passes an async function to better-sqlite3's synchronous ` +
+            `transaction() through drizzle-orm 0.33, which better-sqlite3 rejects ("${error.message}").`,
+        );
+      });
     },
     stop: async () => {
       runner.stop();

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
-/** `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every worker process (for tuning). */
+/** `BENCH_CPU_PROF=<dir>` writes a V8 CPU profile of every benchmark process (for tuning). */
 function profileArgs(spec) {
   const dir = process.env.BENCH_CPU_PROF;
-  return dir && spec.role !== 'enqueue' ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
 /**
