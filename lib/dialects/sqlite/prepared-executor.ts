@@ -13,6 +13,8 @@ interface NativeDatabase {
 
 /** Enough for the runner's distinct statements (claim, finish and renew batch sizes) without growing unbounded. */
 const MAX_CACHED = 128;
+/** Multi-row inserts are long and rarely repeat exactly; preparing them again costs little next to running them. */
+const MAX_CACHED_SQL_LENGTH = 4096;
 
 /**
  * Sends the runner's own statements to better-sqlite3 as cached prepared statements. The
@@ -70,6 +72,7 @@ export class PreparedSqliteExecutor extends SqlExecutor {
       this.statements.delete(sql);
     } else {
       stmt = db.prepare(sql);
+      if (sql.length > MAX_CACHED_SQL_LENGTH) return stmt;
       if (this.statements.size >= MAX_CACHED) this.statements.delete(this.statements.keys().next().value!);
     }
     this.statements.set(sql, stmt);
