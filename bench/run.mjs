@@ -67,7 +67,8 @@ for (const c of cells) {
 
 for (const c of cells) {
   const r = results[c.w][c.db][c.s];
-  if (r.error) notes.push(`${SYSTEMS[c.s].label} on ${c.db}, ${c.w}: ${r.error}`);
+  const note = `${SYSTEMS[c.s].label} on ${c.db}: ${r.error}`;
+  if (r.error && !notes.includes(note)) notes.push(note);
 }
 
 const facts = await machineFacts();
