@@ -4,11 +4,12 @@ import type { Dialect } from './dialect.js';
 import { SqlExecutor } from './sql-executor.js';
 import { MysqlDialect } from './mysql/mysql.dialect.js';
 import { PostgresDialect } from './postgres/postgres.dialect.js';
+import { PreparedSqliteExecutor } from './sqlite/prepared-executor.js';
 import { SqliteDialect } from './sqlite/sqlite.dialect.js';
 
 /** Dialect constructors by the class name of the host's MikroORM driver. */
-const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string) => Dialect> = {
-  SqliteDriver: (exec, prefix) => new SqliteDialect(exec, prefix),
+const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string, orm: MikroORM) => Dialect> = {
+  SqliteDriver: (_exec, prefix, orm) => new SqliteDialect(new PreparedSqliteExecutor(orm), prefix),
   PostgreSqlDriver: (exec, prefix) => new PostgresDialect(exec, prefix),
   MySqlDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mysql'),
   MariaDbDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mariadb'),
@@ -22,5 +23,5 @@ export function resolveDialect(orm: MikroORM, prefix: string): Dialect {
   const driver = orm.config.getDriver().constructor.name;
   const create = BY_DRIVER[driver];
   if (!create) throw new UnsupportedDriverError(driver);
-  return create(new SqlExecutor(orm), prefix);
+  return create(new SqlExecutor(orm), prefix, orm);
 }

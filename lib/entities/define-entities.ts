@@ -19,8 +19,16 @@ function taskSchema(prefix: string): EntitySchema<Task> {
     class: Task,
     tableName: tableNames(prefix).task,
     indexes: [
-      { name: `${prefix}task_claim_idx`, properties: ['status', 'queue', 'priority', 'runAt', 'id'] },
-      { name: `${prefix}task_lease_idx`, properties: ['status', 'lockedUntil'] },
+      // Same column order and directions as the claim's WHERE and ORDER BY (priority DESC,
+      // run_at, id), so a claim reads the first due rows off the index instead of sorting
+      // every pending row of the queue. The expired-lease sweep (status = 'running') uses it
+      // too: running rows are only the tasks in flight, so a separate lease index would only
+      // add a write to every claim and finish.
+      {
+        name: `${prefix}task_claim_idx`,
+        columns: [{ name: 'status' }, { name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
+      },
+      // Retention deletes finished rows by status and age.
       { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'] },
     ],
     uniques: [

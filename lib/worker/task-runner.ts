@@ -108,7 +108,8 @@ export class TaskRunner {
       return;
     }
     this.ticking = true;
-    void this.tickLoop();
+    // Deferred one turn so every slot freed in this turn is claimed by one statement.
+    setImmediate(() => void this.tickLoop());
   }
 
   /** Called by the poll: obey stop rows, then claim. */

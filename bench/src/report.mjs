@@ -1,0 +1,113 @@
+import { SYSTEMS } from '../adapters/index.mjs';
+import { median } from './stats.mjs';
+
+const DB_LABEL = { sqlite: 'SQLite', postgres: 'PostgreSQL', redis: 'Redis' };
+const fmtInt = (v) => (v === undefined ? '–' : Math.round(v).toLocaleString('en-US'));
+const fmtMs = (v) => (v === undefined ? '–' : v < 10 ? v.toFixed(1) : Math.round(v).toString());
+const fmtMb = (v) => (v === undefined ? '–' : `${Math.round(v / 2 ** 20)} MB`);
+const fmtRatio = (v) => (v === undefined || !Number.isFinite(v) ? '–' : `${v.toFixed(v >= 10 ? 0 : 2)}×`);
+
+/** Median of each numeric field over the successful repetitions of one cell. */
+export function aggregate(runs) {
+  const ok = runs.filter((r) => !r.error);
+  if (ok.length === 0) return { error: runs[0]?.error ?? 'not run' };
+  const out = { runs: ok.length };
+  for (const key of Object.keys(ok[0])) {
+    const values = ok.map((r) => r[key]);
+    if (typeof values[0] === 'number') out[key] = median(values);
+    else if (Array.isArray(values[0])) out[key] = values[0].map((_, i) => median(values.map((v) => v[i])));
+    else out[key] = values[values.length - 1];
+  }
+  return out;
+}
+
+function table(header, rows) {
+  return [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i < 2 ? '---' : '---:')).join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+/** The row for "ours" that a system compares against: same database, or the first we have. */
+function oursFor(cells, db) {
+  return cells[db]?.ours ?? cells.postgres?.ours ?? cells.sqlite?.ours;
+}
+
+function rowsOf(cells, fn) {
+  const rows = [];
+  for (const db of Object.keys(cells)) {
+    for (const system of Object.keys(cells[db])) {
+      const c = cells[db][system];
+      const label = [DB_LABEL[db], SYSTEMS[system].label];
+      rows.push(c.error ? [...label, `error: ${c.error.slice(0, 120)}`] : [...label, ...fn(c, oursFor(cells, db), db, system)]);
+    }
+  }
+  return rows;
+}
+
+const check = (c) => (c.done === 'all' || c.done === c.n ? 'all' : typeof c.done === 'number' && c.done < 0 ? `${-c.done} left` : c.done == null ? '?' : String(c.done));
+
+/** Markdown tables, one per workload, medians over repetitions; ratios are ours ÷ system. */
+export function renderTables(results, cfg) {
+  const out = [];
+  const per = (w) => results[w] ?? {};
+  if (results.drain) {
+    out.push(`### Drain: ${fmtInt(cfg.n)} no-op tasks, one worker process, concurrency ${cfg.concurrency}`, '',
+      table(['database', 'system', 'bulk enqueue (tasks/s)', 'drain (tasks/s)', 'ours ÷ this (drain)', 'worker CPU ms / 1k tasks', 'duplicates', 'completed'],
+        rowsOf(per('drain'), (c, o) => [fmtInt(c.enqueueRate), fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.cpuMsPer1k), fmtInt(c.duplicates), check({ ...c, n: cfg.n })])), '');
+  }
+  if (results.latency) {
+    out.push(`### Latency: ${cfg.latencyN} tasks enqueued one at a time, ${cfg.spacingMs} ms apart, to an idle worker (enqueue → handler start, ms)`, '',
+      table(['database', 'system', 'p50', 'p95', 'p99', 'this p50 ÷ ours p50'],
+        rowsOf(per('latency'), (c, o) => [fmtMs(c.p50), fmtMs(c.p95), fmtMs(c.p99), fmtRatio(o && !o.error ? c.p50 / o.p50 : undefined)])), '');
+  }
+  if (results.scaling) {
+    out.push(`### Scaling: ${fmtInt(cfg.n)} no-op tasks drained by 1, 2 and 4 worker processes (tasks/s; duplicate executions)`, '',
+      table(['database', 'system', '1 process', '2 processes', '4 processes', '2 ÷ 1', '4 ÷ 1', 'duplicates (1/2/4)'],
+        rowsOf(per('scaling'), (c) => [fmtInt(c.p1), fmtInt(c.p2), fmtInt(c.p4), fmtRatio(c.p2 / c.p1), fmtRatio(c.p4 / c.p1), `${c.dup1}/${c.dup2}/${c.dup4}`])), '');
+  }
+  if (results.memory) {
+    const m = cfg.memoryN;
+    out.push(`### Memory: one worker runs ${fmtInt(m)} small tasks (RSS of the worker process)`, '',
+      table(['database', 'system', `after ${fmtInt(m / 10)}`, `after ${fmtInt(m / 2)}`, `after ${fmtInt(m)}`, 'growth', 'tasks/s'],
+        rowsOf(per('memory'), (c) => [fmtMb(c.rss?.[0]), fmtMb(c.rss?.[1]), fmtMb(c.rss?.[2]), c.growth === undefined ? '–' : `${(c.growth * 100).toFixed(1)}%`, fmtInt(c.tasksPerSec)])), '');
+  }
+  if (results.realistic) {
+    out.push(`### Realistic: ${fmtInt(cfg.realisticN)} tasks that each insert one row (ours through the handler's \`ctx.em\`; peers through their own connection)`, '',
+      table(['database', 'system', 'tasks/s', 'ours ÷ this', 'duplicates'],
+        rowsOf(per('realistic'), (c, o) => [fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.duplicates)])), '');
+  }
+  return out.join('\n');
+}
+
+const get = (results, w, db, s) => {
+  const c = results[w]?.[db]?.[s];
+  return c && !c.error ? c : undefined;
+};
+
+/** The issue's targets, checked against this run's medians. */
+export function renderTargets(results) {
+  const lines = [];
+  const t = (label, value, ok) => lines.push(`| ${label} | ${value} | ${ok === undefined ? 'not measured' : ok ? 'met' : '**not met**'} |`);
+  const ratio = (a, b) => (a && b ? a / b : undefined);
+  const r = (w, db, s, f) => get(results, w, db, s)?.[f];
+  let v = ratio(r('drain', 'sqlite', 'ours', 'tasksPerSec'), r('drain', 'sqlite', 'plainjob', 'tasksPerSec'));
+  t('SQLite drain ≥ 3× plainjob', fmtRatio(v), v === undefined ? undefined : v >= 3);
+  v = ratio(r('drain', 'sqlite', 'ours', 'tasksPerSec'), r('drain', 'sqlite', 'limit', 'tasksPerSec'));
+  t('SQLite drain ≥ 0.5× raw-driver limit', fmtRatio(v), v === undefined ? undefined : v >= 0.5);
+  v = ratio(r('drain', 'postgres', 'ours', 'tasksPerSec'), r('drain', 'postgres', 'graphile-worker', 'tasksPerSec'));
+  t('PostgreSQL drain ≥ 1.5× graphile-worker (batching on)', fmtRatio(v), v === undefined ? undefined : v >= 1.5);
+  v = ratio(r('drain', 'postgres', 'ours', 'tasksPerSec'), r('drain', 'postgres', 'pg-boss', 'tasksPerSec'));
+  t('PostgreSQL drain ≥ 5× pg-boss', fmtRatio(v), v === undefined ? undefined : v >= 5);
+  const po = r('latency', 'postgres', 'ours', 'p50');
+  const pg = r('latency', 'postgres', 'graphile-worker', 'p50');
+  t('PostgreSQL p50 latency ≤ graphile-worker', po === undefined || pg === undefined ? '–' : `${fmtMs(po)} vs ${fmtMs(pg)} ms`, po === undefined || pg === undefined ? undefined : po <= pg);
+  const so = r('latency', 'sqlite', 'ours', 'p50');
+  t('SQLite p50 latency < 5 ms', so === undefined ? '–' : `${fmtMs(so)} ms`, so === undefined ? undefined : so < 5);
+  const eq = r('drain', 'sqlite', 'ours', 'enqueueRate');
+  t('SQLite bulk enqueue ≥ 100,000 tasks/s', eq === undefined ? '–' : `${fmtInt(eq)}/s`, eq === undefined ? undefined : eq >= 100_000);
+  for (const db of ['sqlite', 'postgres']) {
+    const g = r('memory', db, 'ours', 'growth');
+    if (g !== undefined || db === 'sqlite') t(`Memory growth ${DB_LABEL[db]} (first mark → last) < 10%`, g === undefined ? '–' : `${(g * 100).toFixed(1)}%`, g === undefined ? undefined : g < 0.1);
+  }
+  const s = get(results, 'scaling', 'postgres', 'ours');
+  t('PostgreSQL scaling: 2 and 4 processes faster than 1, 0 duplicates', s ? `${fmtRatio(s.p2 / s.p1)}, ${fmtRatio(s.p4 / s.p1)}; duplicates ${s.dup1}/${s.dup2}/${s.dup4}` : '–', s ? s.p2 > s.p1 && s.p4 > s.p1 && s.dup1 + s.dup2 + s.dup4 === 0 : undefined);
+  return ['| target | this run | status |', '| --- | ---: | --- |', ...lines].join('\n');
+}

@@ -1,0 +1,87 @@
+import type { MikroORM } from '@mikro-orm/core';
+import { SqlExecutor, type RunResult, type SqlContext } from '../sql-executor.js';
+
+/** The parts of a better-sqlite3 statement and database the runner uses. */
+interface NativeStatement {
+  readonly reader: boolean;
+  all(params: readonly unknown[]): unknown[];
+  run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+interface NativeDatabase {
+  prepare(sql: string): NativeStatement;
+}
+
+/** Enough for the runner's distinct statements (claim, finish and renew batch sizes) without growing unbounded. */
+const MAX_CACHED = 128;
+/** Multi-row inserts are long and rarely repeat exactly; preparing them again costs little next to running them. */
+const MAX_CACHED_SQL_LENGTH = 4096;
+
+/**
+ * Sends the runner's own statements to better-sqlite3 as cached prepared statements. The
+ * ORM's Kysely driver prepares every query anew, which was the largest single cost of a
+ * claim or finish. Each statement still runs while holding Kysely's connection lock, so it
+ * waits for an open app transaction on the one SQLite connection exactly as before; and a
+ * statement inside a caller's transaction (`ctx`) goes through that transaction unchanged.
+ */
+export class PreparedSqliteExecutor extends SqlExecutor {
+  private native: NativeDatabase | null | undefined;
+  private readonly statements = new Map<string, NativeStatement>();
+
+  constructor(private readonly host: MikroORM) {
+    super(host);
+  }
+
+  override async all<Row>(sql: string, params: readonly unknown[] = [], ctx?: SqlContext): Promise<Row[]> {
+    const db = ctx ? null : await this.database();
+    if (!db) return super.all<Row>(sql, params, ctx);
+    return this.locked(() => {
+      const stmt = this.statement(db, sql);
+      if (stmt.reader) return stmt.all(params) as Row[];
+      stmt.run(params);
+      return [];
+    });
+  }
+
+  override async run<Row = unknown>(sql: string, params: readonly unknown[] = [], ctx?: SqlContext): Promise<RunResult<Row>> {
+    const db = ctx ? null : await this.database();
+    if (!db) return super.run<Row>(sql, params, ctx);
+    return this.locked(() => {
+      const stmt = this.statement(db, sql);
+      if (stmt.reader) {
+        const rows = stmt.all(params) as Row[];
+        return { affected: rows.length, rows };
+      }
+      const info = stmt.run(params);
+      return { affected: info.changes, insertId: Number(info.lastInsertRowid), rows: [] };
+    });
+  }
+
+  /** The better-sqlite3 handle, or null when the connection does not expose one (then Kysely is used). */
+  private async database(): Promise<NativeDatabase | null> {
+    if (this.native !== undefined) return this.native;
+    const connection = this.host.em.getConnection() as { getNativeClient?: () => Promise<unknown> };
+    const client = (await connection.getNativeClient?.().catch(() => null)) as NativeDatabase | null | undefined;
+    this.native = client && typeof client.prepare === 'function' ? client : null;
+    return this.native;
+  }
+
+  private statement(db: NativeDatabase, sql: string): NativeStatement {
+    let stmt = this.statements.get(sql);
+    if (stmt) {
+      // Refresh its place so the least recently used statement is the one evicted.
+      this.statements.delete(sql);
+    } else {
+      stmt = db.prepare(sql);
+      if (sql.length > MAX_CACHED_SQL_LENGTH) return stmt;
+      if (this.statements.size >= MAX_CACHED) this.statements.delete(this.statements.keys().next().value!);
+    }
+    this.statements.set(sql, stmt);
+    return stmt;
+  }
+
+  /** Runs `fn` holding Kysely's connection (its lock serialises users of the one SQLite connection). */
+  private locked<T>(fn: () => T): Promise<T> {
+    const client = (this.host.em.getConnection() as unknown as { getClient(): SqlContext }).getClient();
+    return client.connection().execute(async () => fn());
+  }
+}
