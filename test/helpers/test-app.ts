@@ -63,7 +63,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     queue: moduleRef.get(TaskQueue),
     runner: moduleRef.get(AsyncRunnerService),
     close: async () => {
-      await moduleRef.close();
+      // Seen rarely on PostgreSQL: the ORM's pool.end() waits forever for a pooled client that
+      // was checked out and never used (no statement ever reached the server), so close() never
+      // resolves. The runner has stopped by then; bound the wait, say so, and drop the database
+      // (FORCE ends that connection) rather than hang the suite. Tracked as a known issue.
+      let timer: NodeJS.Timeout | undefined;
+      const closed = await Promise.race([
+        moduleRef.close().then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000))),
+      ]);
+      clearTimeout(timer);
+      if (!closed) process.stderr.write(`warning: closing the ${db.kind} test app timed out after 20 s (ORM pool did not end)\n`);
       if (ownsDb) await db.drop();
     },
   };

@@ -8,6 +8,7 @@ interface NativeStatement {
   run(params: readonly unknown[]): { changes: number; lastInsertRowid: number | bigint };
 }
 interface NativeDatabase {
+  readonly open: boolean;
   prepare(sql: string): NativeStatement;
 }
 
@@ -58,6 +59,11 @@ export class PreparedSqliteExecutor extends SqlExecutor {
 
   /** The better-sqlite3 handle, or null when the connection does not expose one (then Kysely is used). */
   private async database(): Promise<NativeDatabase | null> {
+    // After the ORM closed and reconnected, its handle (and every statement prepared on it) is dead.
+    if (this.native && !this.native.open) {
+      this.native = undefined;
+      this.statements.clear();
+    }
     if (this.native !== undefined) return this.native;
     const connection = this.host.em.getConnection() as { getNativeClient?: () => Promise<unknown> };
     const client = (await connection.getNativeClient?.().catch(() => null)) as NativeDatabase | null | undefined;
