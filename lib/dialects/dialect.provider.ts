@@ -5,6 +5,7 @@ import { tableNames } from '../entities/define-entities.js';
 import { AsyncStop } from '../entities/async-stop.entity.js';
 import { Task } from '../entities/task.entity.js';
 import { ConfigMismatchError } from '../errors/config-mismatch.error.js';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
 import type { Dialect } from './dialect.js';
 import { resolveDialect } from './resolve-dialect.js';
@@ -37,6 +38,11 @@ export const dialectProvider: Provider = {
   useFactory: async (orm: MikroORM, options: ResolvedAsyncRunnerOptions): Promise<Dialect> => {
     checkEntities(orm, options.tablePrefix);
     const dialect = resolveDialect(orm, options.tablePrefix);
+    // MySQL/MariaDB TEXT holds 65,535 bytes; a larger limit would let a value through
+    // validation that the database then refuses.
+    if (dialect.name === 'mysql' && options.maxPayloadBytes > 65_535) {
+      throw new InvalidOptionError('maxPayloadBytes', 'at most 65535 on MySQL/MariaDB (the TEXT columns hold 65,535 bytes)', options.maxPayloadBytes);
+    }
     await dialect.prepare();
     return dialect;
   },

@@ -30,7 +30,11 @@ export interface Dialect {
   /** Takes back running tasks whose lease expired: retried, or failed when out of attempts. */
   reclaimExpired(): Promise<number>;
   /** Stores progress for a task this worker holds. */
-  setProgress(workerId: string, id: number, progress: string): Promise<void>;
+  /**
+   * Stores progress for a task this worker holds. `ctx` is the handler's own open transaction on
+   * SQLite, whose one connection it holds: writing beside it would wait for it forever.
+   */
+  setProgress(workerId: string, id: number, progress: string, ctx?: SqlContext): Promise<void>;
   /** Highest stop-row id now; a runner obeys only rows above the value it saw at start. */
   latestStopId(): Promise<number>;
   insertStop(scope: string, reason: string | null): Promise<number>;

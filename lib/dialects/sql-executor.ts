@@ -1,4 +1,5 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { TransactionContext, type EntityManager, type MikroORM } from '@mikro-orm/core';
+import type { Dialect } from './dialect.js';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
 
@@ -88,4 +89,13 @@ export function transactionOf(em: EntityManager | undefined): SqlContext | undef
     throw new InvalidOptionError('em', "an EntityManager (the `em` of an em.transactional() callback)", em);
   }
   return (em.getTransactionContext() as SqlContext | undefined) ?? undefined;
+}
+
+/**
+ * On SQLite the one connection belongs to whichever transaction is open on it: a handler that
+ * reports progress inside `ctx.em.transactional()` must write through that transaction, or the
+ * write waits for a commit that waits for the write.
+ */
+export function sqliteTransaction(dialect: Dialect): SqlContext | undefined {
+  return dialect.name === 'sqlite' ? transactionOf(TransactionContext.getEntityManager()) : undefined;
 }

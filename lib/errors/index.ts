@@ -14,3 +14,4 @@ export * from './task-timeout.error.js';
 export * from './task-state.error.js';
 export * from './wait-timeout.error.js';
 export * from './unsupported-database-version.error.js';
+export * from './not-ready.error.js';

@@ -20,6 +20,7 @@ export class HandlerExplorer implements OnModuleInit {
     scanDecoratedMethods<TaskHandlerMetadata>(this.discovery, this.scanner, TASK_HANDLER_METADATA, 'task handlers', this.logger, ({ meta, owner, fn }) => {
       this.registry.register(meta.name, meta.options, owner, fn as (...a: unknown[]) => unknown);
     });
+    this.registry.markDiscovered();
     this.logger.log(`Registered ${this.registry.size} task handler(s): ${this.registry.names().join(', ') || '(none)'}`);
   }
 }

@@ -32,6 +32,7 @@ const HANDLER_KEYS: readonly (keyof TaskHandlerOptions)[] = ['maxAttempts', 'bac
 @Injectable()
 export class HandlerRegistry {
   private readonly handlers = new Map<string, RegisteredHandler>();
+  private scanned = false;
 
   constructor(@Inject(RESOLVED_OPTIONS) private readonly options: ResolvedAsyncRunnerOptions) {}
 
@@ -73,6 +74,16 @@ export class HandlerRegistry {
   /** Every registered name, sorted. */
   names(): string[] {
     return [...this.handlers.keys()].sort();
+  }
+
+  /** True once the explorer has scanned the app's providers (after module init). */
+  get discovered(): boolean {
+    return this.scanned;
+  }
+
+  /** Called by the explorer when discovery is complete. */
+  markDiscovered(): void {
+    this.scanned = true;
   }
 
   get size(): number {

@@ -1,5 +1,6 @@
 import type { NewTask } from '../dialects/task-row.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
+import { NotReadyError } from '../errors/not-ready.error.js';
 import { UnknownTaskError } from '../errors/unknown-task.error.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
@@ -20,12 +21,14 @@ export function buildNewTask(
   options: EnqueueOptions | undefined,
   registry: HandlerRegistry,
   config: ResolvedAsyncRunnerOptions,
+  /** enqueueMany items take `em` once for the batch, not per item. */
+  inBatch = false,
 ): NewTask {
   const taskName = checkName('name', name, 191);
   const handler = registry.get(taskName);
-  if (!handler && !config.allowUnknownTasks) throw new UnknownTaskError(taskName, registry.names());
+  if (!handler && !config.allowUnknownTasks) throw registry.discovered ? new UnknownTaskError(taskName, registry.names()) : new NotReadyError();
   const o = checkObject('options', options ?? {}) as EnqueueOptions;
-  checkKnownKeys('', o as Record<string, unknown>, KEYS);
+  checkKnownKeys('', o as Record<string, unknown>, inBatch ? KEYS.filter((k) => k !== 'em') : KEYS);
   if (o.runAt !== undefined && o.delayMs !== undefined) {
     throw new InvalidOptionError('runAt', 'either runAt or delayMs, not both', o.runAt);
   }

@@ -9,7 +9,13 @@ import { OversizedValueError } from '../errors/oversized-value.error.js';
  * `undefined` object properties are dropped, as JSON does; `undefined` elsewhere is refused.
  */
 export function serializeJson(value: unknown, maxBytes: number, what = 'payload'): string {
-  check(value, '$', new Set(), what);
+  try {
+    check(value, '$', new Set(), what);
+  } catch (error) {
+    // A payload nested deeper than the stack allows is refused like any other bad value.
+    if (error instanceof RangeError) throw new InvalidPayloadError('$', 'nested too deeply to serialise', what);
+    throw error;
+  }
   const text = JSON.stringify(value === undefined ? null : value);
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) throw new OversizedValueError(what, bytes, maxBytes);

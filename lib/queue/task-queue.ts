@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_OPTIONS } from '../async-runner.constants.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { DIALECT } from '../dialects/dialect.provider.js';
-import { transactionOf } from '../dialects/sql-executor.js';
+import { sqliteTransaction, transactionOf } from '../dialects/sql-executor.js';
 import type { Task } from '../entities/task.entity.js';
 import { FINISHED_STATUSES, type TaskStatus } from '../entities/task-status.js';
 import { InvalidOptionError } from '../errors/invalid-option.error.js';
@@ -49,9 +49,10 @@ export class TaskQueue {
   async enqueue<P, R>(task: TaskDefinition<P, R>, payload: P, options?: EnqueueOptions): Promise<Task<P, R>>;
   async enqueue<P = unknown>(name: string, payload?: P, options?: EnqueueOptions): Promise<Task<P>>;
   async enqueue(nameOrDef: string | TaskDefinition<unknown, unknown>, payload?: unknown, options?: EnqueueOptions): Promise<Task> {
-    const name = typeof nameOrDef === 'string' ? nameOrDef : nameOrDef?.name;
+    const name = typeof nameOrDef === 'object' && nameOrDef !== null ? nameOrDef.name : nameOrDef;
     const row = buildNewTask(name, payload, options, this.registry, this.options);
-    const ctx = transactionOf(options?.em);
+    // On SQLite, an enqueue inside an open transaction can only go through it (see sqliteTransaction).
+    const ctx = transactionOf(options?.em) ?? sqliteTransaction(this.dialect);
     const [stored] = await this.dialect.insert([row], ctx);
     this.notify(row.queue, ctx);
     return rowToTask(stored!);
@@ -63,16 +64,17 @@ export class TaskQueue {
    */
   async enqueueMany(items: readonly EnqueueItem[], options: { em?: EnqueueOptions['em'] } = {}): Promise<Task[]> {
     if (!Array.isArray(items)) throw new InvalidOptionError('items', 'an array of { name, payload?, options? }', items);
+    checkKnownKeys('', checkObject('options', options) as Record<string, unknown>, ['em']);
     const rows = items.map((item, i) => {
       try {
-        return buildNewTask(item?.name, item?.payload, item?.options, this.registry, this.options);
+        return buildNewTask(item?.name, item?.payload, item?.options, this.registry, this.options, true);
       } catch (error) {
         if (error instanceof Error) error.message = `enqueueMany item ${i}: ${error.message}`;
         throw error;
       }
     });
     if (rows.length === 0) return [];
-    const ctx = transactionOf(options.em);
+    const ctx = transactionOf(options.em) ?? sqliteTransaction(this.dialect);
     const stored = await this.dialect.insert(rows, ctx);
     for (const q of new Set(rows.map((r) => r.queue))) this.notify(q, ctx);
     return stored.map((r) => rowToTask(r));

@@ -28,6 +28,9 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
   private unsubscribeCancel: (() => void) | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private starting: Promise<void> | null = null;
+  private startRetry: NodeJS.Timeout | undefined;
+  private shuttingDown = false;
+  private readonly logger = new Logger('AsyncRunner');
 
   constructor(
     orm: MikroORM,
@@ -50,11 +53,31 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.autoStart) await this.start();
+    if (this.options.autoStart) await this.startOrRetry(0);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearTimeout(this.startRetry);
     await this.stop();
+  }
+
+  /**
+   * Boot must not fail because the database is not ready yet (a server still starting, tables
+   * a migration or `orm.schema.create()` will create just after init): log why, and try again
+   * with backoff until it works or the app shuts down.
+   */
+  private async startOrRetry(failures: number): Promise<void> {
+    if (this.shuttingDown) return;
+    try {
+      await this.start();
+      if (failures > 0) this.logger.log('Runner started after earlier failures.');
+    } catch (error) {
+      const delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(failures, 10));
+      this.logger.error(`Could not start the runner (${String(error)}); trying again in ${delay} ms. Are the runner's tables created (schema generator or migrations)?`);
+      clearTimeout(this.startRetry);
+      this.startRetry = setTimeout(() => void this.startOrRetry(failures + 1), delay);
+    }
   }
 
   /** Starts claiming; a no-op when already running. Called during a stop, it starts again once that stop is done. */

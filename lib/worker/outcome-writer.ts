@@ -2,17 +2,28 @@ import type { LoggerService } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
 import type { Outcome } from '../dialects/task-row.js';
 
+interface Pending {
+  outcome: Outcome;
+  done: () => void;
+}
+
+/** Single-outcome tries before the outcome is reduced to one the database must accept. */
+const TRIES_BEFORE_DEGRADING = 3;
+
 /**
  * Batches outcome writes: outcomes that arrive in the same turn of the event loop go out in
- * one round trip. A failed write (database restarting, connection dropped) is retried with
- * backoff until it applies or `close()` gives up; meanwhile the runner keeps renewing those
- * leases, so the task is neither lost nor run twice.
+ * one round trip. A batch the database refuses is split, so one bad outcome never holds up
+ * the others; each is then retried on its own with backoff while the database is away (the
+ * runner keeps renewing those leases, so the task is neither lost nor run twice). An outcome
+ * the database keeps refusing (a value it cannot store) is reduced to a plain one: a success
+ * without its result, a failure with a short error. Retries stop at `close()`; the leases then
+ * expire and the tasks are retried elsewhere.
  */
 export class OutcomeWriter {
-  private buffer: { outcome: Outcome; done: () => void }[] = [];
-  private flushing: Promise<void> | null = null;
+  private buffer: Pending[] = [];
   private scheduled = false;
   private closed = false;
+  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
 
   constructor(
     private readonly dialect: Dialect,
@@ -26,45 +37,84 @@ export class OutcomeWriter {
       this.buffer.push({ outcome, done });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => void this.flush());
+        setImmediate(() => this.flush());
       }
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing) {
-      await this.flushing;
+  /** Retries resume after a runner restart. */
+  open(): void {
+    this.closed = false;
+  }
+
+  /** Stops retrying failed writes and ends their waits now (the leases will expire instead). */
+  close(): void {
+    this.closed = true;
+    for (const s of this.sleeps) {
+      clearTimeout(s.timer);
+      s.wake();
     }
+    this.sleeps.clear();
+  }
+
+  private flush(): void {
     this.scheduled = false;
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length === 0) return;
-    this.flushing = this.writeWithRetry(batch.map((b) => b.outcome)).finally(() => {
-      this.flushing = null;
-      for (const b of batch) b.done();
-    });
-    await this.flushing;
+    if (batch.length > 0) void this.deliver(batch);
   }
 
-  private async writeWithRetry(outcomes: Outcome[]): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.dialect.finish(this.workerId, outcomes);
-        return;
-      } catch (error) {
-        if (this.closed) {
-          this.logger.error(`Could not write ${outcomes.length} task outcome(s) before shutdown; their leases will expire and they will be retried: ${String(error)}`);
-          return;
-        }
-        const delay = Math.min(30_000, 100 * 2 ** attempt);
-        this.logger.warn(`Writing ${outcomes.length} task outcome(s) failed (${String(error)}); retrying in ${delay} ms.`);
-        await new Promise((r) => setTimeout(r, delay));
-      }
+  private async deliver(batch: Pending[]): Promise<void> {
+    try {
+      await this.dialect.finish(this.workerId, batch.map((b) => b.outcome));
+      for (const b of batch) b.done();
+    } catch (error) {
+      if (batch.length === 1) await this.deliverOne(batch[0]!, error);
+      else await Promise.all(batch.map((b) => this.deliverOne(b)));
     }
   }
 
-  /** Stops retrying failed writes (the leases will expire instead). */
-  close(): void {
-    this.closed = true;
+  private async deliverOne(item: Pending, firstError?: unknown): Promise<void> {
+    let outcome = item.outcome;
+    let lastError = firstError;
+    for (let attempt = firstError === undefined ? 0 : 1; ; attempt++) {
+      if (attempt > 0) {
+        if (this.closed) break;
+        if (attempt === TRIES_BEFORE_DEGRADING) outcome = degrade(outcome, lastError);
+        const delay = Math.min(30_000, 100 * 2 ** (attempt - 1));
+        this.logger.warn(`Writing the outcome of task ${outcome.id} failed (${String(lastError)}); retrying in ${delay} ms.`);
+        await this.sleep(delay);
+        if (this.closed) break;
+      }
+      try {
+        await this.dialect.finish(this.workerId, [outcome]);
+        item.done();
+        return;
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    this.logger.error(`Could not write the outcome of task ${outcome.id} before shutdown; its lease will expire and it will be retried: ${String(lastError)}`);
+    item.done();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((wake) => {
+      const entry = { timer: setTimeout(() => (this.sleeps.delete(entry), wake()), ms), wake };
+      this.sleeps.add(entry);
+    });
+  }
+}
+
+/** The same outcome with nothing in it the database could refuse. */
+function degrade(outcome: Outcome, error: unknown): Outcome {
+  const note = `(the original outcome could not be stored: ${String(error).slice(0, 200)})`.replace(/[^\x20-\x7e]/g, '?');
+  switch (outcome.kind) {
+    case 'succeeded':
+      return { ...outcome, result: null };
+    case 'retry':
+    case 'failed':
+    case 'cancelled':
+      return { ...outcome, error: `${outcome.error.slice(0, 500).replace(/[^\x20-\x7e\n]/g, '?')} ${note}` };
   }
 }

@@ -1,9 +1,11 @@
 import type { MikroORM } from '@mikro-orm/core';
 import type { LoggerService } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
+import { sqliteTransaction } from '../dialects/sql-executor.js';
 import type { ClaimedTask, Outcome } from '../dialects/task-row.js';
 import { parseJson } from '../dialects/row-values.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
+import { ShutdownError } from '../errors/shutdown.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import { TaskTimeoutError } from '../errors/task-timeout.error.js';
 import type { RegisteredHandler } from '../handlers/handler-registry.js';
@@ -73,7 +75,7 @@ function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: Abort
     maxAttempts: task.maxAttempts,
     em: deps.orm.em.fork({ clear: true }),
     signal,
-    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, task.id, serializeJson(value, deps.maxPayloadBytes, 'progress')),
+    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, task.id, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect)),
     logger: deps.logger,
   };
   return Promise.resolve()
@@ -97,6 +99,9 @@ function toOutcome(task: ClaimedTask, handler: RegisteredHandler, settled: Settl
     }
   }
   if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, error: reason.message };
+  // Cut short by a shutdown, not failed by its handler: back to pending at once with the
+  // ShutdownError recorded, whatever attempts remain, so a deploy never fails a task for good.
+  if (reason instanceof ShutdownError) return { kind: 'retry', id: task.id, error: formatError(reason), delayMs: 0 };
   return failure(task, handler, reason instanceof TaskTimeoutError ? reason : (settled as { error: unknown }).error);
 }
 
@@ -106,9 +111,19 @@ function failure(task: ClaimedTask, handler: RegisteredHandler, error: unknown):
   return { kind: 'retry', id: task.id, error: text, delayMs: retryDelayMs(handler.backoff, task.attempts) };
 }
 
-/** Message and stack, bounded so a huge error cannot bloat the row. */
+/**
+ * Message and stack, bounded so a huge error cannot bloat the row, and without NUL characters,
+ * which PostgreSQL refuses in text. Never throws: an error whose `stack` getter or `toString`
+ * throws still gets a recorded failure.
+ */
 export function formatError(error: unknown): string {
-  const text = error instanceof Error ? (error.stack?.includes(error.message) ? error.stack : `${error.name}: ${error.message}\n${error.stack ?? ''}`) : `Non-error thrown: ${describe(error)}`;
+  let text: string;
+  try {
+    text = error instanceof Error ? (error.stack?.includes(error.message) ? error.stack : `${error.name}: ${error.message}\n${error.stack ?? ''}`) : `Non-error thrown: ${describe(error)}`;
+  } catch {
+    text = `Unprintable ${error instanceof Error ? 'error' : 'value'} thrown (reading its message or stack threw)`;
+  }
+  text = text.replace(/\u0000/g, '\\0');
   return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}… (truncated)` : text;
 }
 

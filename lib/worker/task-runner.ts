@@ -82,6 +82,7 @@ export class TaskRunner {
     // runUntilEmpty waits for retries scheduled in this session only: a retry left by an
     // earlier session may be an hour of backoff away and would hold it that long.
     this.retries.clear();
+    this.writer.open();
     this.state = 'running';
     this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
     this.scheduleSweep();

@@ -56,8 +56,8 @@ export class SqliteDialect implements Dialect {
   reclaimExpired() {
     return withBusyRetry(() => reclaimExpired(this.exec, this.t));
   }
-  setProgress(workerId: string, id: number, progress: string) {
-    return withBusyRetry(() => setProgress(this.exec, this.t, workerId, id, progress));
+  setProgress(workerId: string, id: number, progress: string, ctx?: SqlContext) {
+    return ctx ? setProgress(this.exec, this.t, workerId, id, progress, ctx) : withBusyRetry(() => setProgress(this.exec, this.t, workerId, id, progress));
   }
   latestStopId() {
     return withBusyRetry(() => latestStopId(this.exec, this.t));
