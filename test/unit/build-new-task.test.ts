@@ -7,6 +7,7 @@ const config = resolveOptions({ maxAttempts: 4, defaultQueue: 'main' });
 const registry = new HandlerRegistry(config);
 registry.register('plain', {}, 'A.plain', () => null);
 registry.register('mail', { queue: 'mail', maxAttempts: 7, timeoutMs: 900 }, 'A.mail', () => null);
+registry.markDiscovered(); // as the explorer does at module init
 
 function invalid(options: unknown, field: string): void {
   assert.throws(

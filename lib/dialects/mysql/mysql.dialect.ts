@@ -1,21 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type { ClaimRequest, Dialect } from '../dialect.js';
+import type { Dialect } from '../dialect.js';
+import { SharedOpsDialect } from '../shared-ops-dialect.js';
+import { mysqlOps } from './ops.js';
 import { checkServerVersion } from '../server-version.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { quotedTables, type Tables } from '../tables.js';
-import type { FinishedStatus, NewTask, Outcome } from '../task-row.js';
-import { cancelTask } from './cancel.js';
-import { deleteFinished } from './delete-finished.js';
+import { quotedTables } from '../tables.js';
+import type { NewTask } from '../task-row.js';
 import { insertScheduled } from './insert-scheduled.js';
-import { retryTask } from './retry.js';
-import { claimTasks } from './claim.js';
-import { finishTasks } from './finish.js';
 import { insertTasks, type InsertIds } from './insert.js';
-import { setProgress } from './progress.js';
-import { getRow, pendingAmong } from './read-tasks.js';
-import { reclaimExpired } from './reclaim-expired.js';
-import { renewLeases } from './renew.js';
-import { findStop, insertStop, latestStopId } from './stops.js';
 import { withTransientRetry } from './transient-retry.js';
 
 /**
@@ -24,13 +16,12 @@ import { withTransientRetry } from './transient-retry.js';
  * LOCKED inside a transaction. MariaDB returns inserted rows with RETURNING; MySQL derives
  * them from insertId.
  */
-export class MysqlDialect implements Dialect {
+export class MysqlDialect extends SharedOpsDialect implements Dialect {
   readonly name = 'mysql';
-  private readonly t: Tables;
   private ids: InsertIds;
 
-  constructor(private readonly exec: SqlExecutor, prefix: string, private readonly flavor: 'mysql' | 'mariadb') {
-    this.t = quotedTables(prefix, '`');
+  constructor(exec: SqlExecutor, prefix: string, private readonly flavor: 'mysql' | 'mariadb') {
+    super(exec, quotedTables(prefix, '`'), mysqlOps, (fn) => withTransientRetry(fn));
     this.ids = { returning: flavor === 'mariadb', consecutive: false, step: 1 };
   }
 
@@ -70,46 +61,7 @@ export class MysqlDialect implements Dialect {
     if (ctx) return insertTasks(this.exec, this.t, this.ids, tasks, ctx);
     return withTransientRetry(() => (tasks.length > 1 ? this.exec.transaction((trx) => insertTasks(this.exec, this.t, this.ids, tasks, trx)) : insertTasks(this.exec, this.t, this.ids, tasks)));
   }
-  claim(req: ClaimRequest) {
-    return withTransientRetry(() => claimTasks(this.exec, this.t, req));
-  }
-  finish(workerId: string, outcomes: readonly Outcome[]) {
-    return withTransientRetry(() => finishTasks(this.exec, this.t, workerId, outcomes));
-  }
-  renew(workerId: string, ids: readonly number[], leaseMs: number) {
-    return withTransientRetry(() => renewLeases(this.exec, this.t, workerId, ids, leaseMs));
-  }
-  reclaimExpired() {
-    return withTransientRetry(() => reclaimExpired(this.exec, this.t));
-  }
-  setProgress(workerId: string, id: number, progress: string) {
-    return withTransientRetry(() => setProgress(this.exec, this.t, workerId, id, progress));
-  }
-  latestStopId() {
-    return latestStopId(this.exec, this.t);
-  }
-  insertStop(scope: string, reason: string | null) {
-    return insertStop(this.exec, this.t, scope, reason);
-  }
-  findStop(afterId: number, scopes: readonly string[]) {
-    return findStop(this.exec, this.t, afterId, scopes);
-  }
-  pendingAmong(ids: readonly number[]) {
-    return pendingAmong(this.exec, this.t, ids);
-  }
-  getRow(id: number) {
-    return getRow(this.exec, this.t, id);
-  }
-  cancel(id: number, reason: string) {
-    return withTransientRetry(() => cancelTask(this.exec, this.t, id, reason));
-  }
-  retry(id: number) {
-    return withTransientRetry(() => retryTask(this.exec, this.t, id));
-  }
   insertScheduled(task: NewTask, slot: string) {
     return withTransientRetry(() => insertScheduled(this.exec, this.t, task, slot));
-  }
-  deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number) {
-    return withTransientRetry(() => deleteFinished(this.exec, this.t, status, olderThanMs, limit));
   }
 }

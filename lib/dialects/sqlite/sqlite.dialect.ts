@@ -1,31 +1,22 @@
-import type { ClaimRequest, Dialect } from '../dialect.js';
+import type { Dialect } from '../dialect.js';
+import { SharedOpsDialect } from '../shared-ops-dialect.js';
+import { sqliteOps } from './ops.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { quotedTables, type Tables } from '../tables.js';
-import type { FinishedStatus, NewTask, Outcome } from '../task-row.js';
+import { quotedTables } from '../tables.js';
+import type { NewTask } from '../task-row.js';
 import { withBusyRetry } from './busy-retry.js';
-import { cancelTask } from './cancel.js';
-import { claimTasks } from './claim.js';
-import { deleteFinished } from './delete-finished.js';
-import { finishTasks } from './finish.js';
 import { insertScheduled } from './insert-scheduled.js';
 import { insertTasks } from './insert.js';
-import { setProgress } from './progress.js';
-import { getRow, pendingAmong } from './read-tasks.js';
-import { reclaimExpired } from './reclaim-expired.js';
-import { renewLeases } from './renew.js';
-import { retryTask } from './retry.js';
-import { findStop, insertStop, latestStopId } from './stops.js';
 
 /**
  * SQLite: times are epoch milliseconds (as MikroORM stores Dates there) taken from this
  * host's clock, which every process on one file shares.
  */
-export class SqliteDialect implements Dialect {
+export class SqliteDialect extends SharedOpsDialect implements Dialect {
   readonly name = 'sqlite';
-  private readonly t: Tables;
 
-  constructor(private readonly exec: SqlExecutor, prefix: string) {
-    this.t = quotedTables(prefix, '"');
+  constructor(exec: SqlExecutor, prefix: string) {
+    super(exec, quotedTables(prefix, '"'), sqliteOps, (fn) => withBusyRetry(fn));
   }
 
   async prepare(): Promise<void> {
@@ -44,46 +35,7 @@ export class SqliteDialect implements Dialect {
     // rolled back, so only standalone inserts retry.
     return ctx ? insertTasks(this.exec, this.t, tasks, ctx) : withBusyRetry(() => insertTasks(this.exec, this.t, tasks));
   }
-  claim(req: ClaimRequest) {
-    return withBusyRetry(() => claimTasks(this.exec, this.t, req));
-  }
-  finish(workerId: string, outcomes: readonly Outcome[]) {
-    return withBusyRetry(() => finishTasks(this.exec, this.t, workerId, outcomes));
-  }
-  renew(workerId: string, ids: readonly number[], leaseMs: number) {
-    return withBusyRetry(() => renewLeases(this.exec, this.t, workerId, ids, leaseMs));
-  }
-  reclaimExpired() {
-    return withBusyRetry(() => reclaimExpired(this.exec, this.t));
-  }
-  setProgress(workerId: string, id: number, progress: string, ctx?: SqlContext) {
-    return ctx ? setProgress(this.exec, this.t, workerId, id, progress, ctx) : withBusyRetry(() => setProgress(this.exec, this.t, workerId, id, progress));
-  }
-  latestStopId() {
-    return withBusyRetry(() => latestStopId(this.exec, this.t));
-  }
-  insertStop(scope: string, reason: string | null) {
-    return withBusyRetry(() => insertStop(this.exec, this.t, scope, reason));
-  }
-  findStop(afterId: number, scopes: readonly string[]) {
-    return withBusyRetry(() => findStop(this.exec, this.t, afterId, scopes));
-  }
-  pendingAmong(ids: readonly number[]) {
-    return withBusyRetry(() => pendingAmong(this.exec, this.t, ids));
-  }
-  getRow(id: number) {
-    return withBusyRetry(() => getRow(this.exec, this.t, id));
-  }
-  cancel(id: number, reason: string) {
-    return withBusyRetry(() => cancelTask(this.exec, this.t, id, reason));
-  }
-  retry(id: number) {
-    return withBusyRetry(() => retryTask(this.exec, this.t, id));
-  }
   insertScheduled(task: NewTask, slot: string) {
     return withBusyRetry(() => insertScheduled(this.exec, this.t, task, slot));
-  }
-  deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number) {
-    return withBusyRetry(() => deleteFinished(this.exec, this.t, status, olderThanMs, limit));
   }
 }
