@@ -50,8 +50,8 @@ export function renderTables(results, cfg) {
   const per = (w) => results[w] ?? {};
   if (results.drain) {
     out.push(`### Drain: ${fmtInt(cfg.n)} no-op tasks, one worker process, concurrency ${cfg.concurrency}`, '',
-      table(['database', 'system', 'bulk enqueue (tasks/s)', 'drain (tasks/s)', 'ours ÷ this (drain)', 'worker CPU ms / 1k tasks', 'duplicates', 'completed'],
-        rowsOf(per('drain'), (c, o) => [fmtInt(c.enqueueRate), fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.cpuMsPer1k), fmtInt(c.duplicates), check({ ...c, n: cfg.n })])), '');
+      table(['database', 'system', 'bulk enqueue (tasks/s)', 'single enqueues (tasks/s)', 'drain (tasks/s)', 'ours ÷ this (drain)', 'worker CPU ms / 1k tasks', 'duplicates', 'completed'],
+        rowsOf(per('drain'), (c, o) => [fmtInt(c.enqueueRate), fmtInt(c.singleRate), fmtInt(c.tasksPerSec), fmtRatio(o && !o.error ? o.tasksPerSec / c.tasksPerSec : undefined), fmtInt(c.cpuMsPer1k), fmtInt(c.duplicates), check({ ...c, n: cfg.n })])), '');
   }
   if (results.latency) {
     out.push(`### Latency: ${cfg.latencyN} tasks enqueued one at a time, ${cfg.spacingMs} ms apart, to an idle worker (enqueue → handler start, ms)`, '',
@@ -101,6 +101,10 @@ export function renderTargets(results) {
   t('PostgreSQL p50 latency ≤ graphile-worker', po === undefined || pg === undefined ? '–' : `${fmtMs(po)} vs ${fmtMs(pg)} ms`, po === undefined || pg === undefined ? undefined : po <= pg);
   const so = r('latency', 'sqlite', 'ours', 'p50');
   t('SQLite p50 latency < 5 ms', so === undefined ? '–' : `${fmtMs(so)} ms`, so === undefined ? undefined : so < 5);
+  for (const db of ['sqlite', 'postgres']) {
+    const bulk = ratio(r('drain', db, 'ours', 'enqueueRate'), r('drain', db, 'ours', 'singleRate'));
+    if (bulk !== undefined || db === 'sqlite') t(`${DB_LABEL[db]} enqueueMany ≥ 20× faster per task than single enqueues`, fmtRatio(bulk), bulk === undefined ? undefined : bulk >= 20);
+  }
   const eq = r('drain', 'sqlite', 'ours', 'enqueueRate');
   t('SQLite bulk enqueue ≥ 100,000 tasks/s', eq === undefined ? '–' : `${fmtInt(eq)}/s`, eq === undefined ? undefined : eq >= 100_000);
   for (const db of ['sqlite', 'postgres']) {

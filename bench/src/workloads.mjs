@@ -4,10 +4,12 @@ import { spawnChild } from './spawn.mjs';
 import { percentile } from './stats.mjs';
 
 const ENQUEUE_BATCH = 10_000;
+/** Tasks enqueued one call each, to compare per-task cost with the bulk call. */
+const SINGLE_ENQUEUES = 2_000;
 
-/** Enqueues `count` tasks in a child of their own; returns tasks/s. */
-async function enqueue(system, db, count, cfg) {
-  const child = spawnChild({ system, role: 'enqueue', location: db.location, concurrency: cfg.concurrency, count, batch: ENQUEUE_BATCH });
+/** Enqueues `count` tasks in a child of their own (in bulk, or one call each); returns tasks/s. */
+async function enqueue(system, db, count, cfg, single = false) {
+  const child = spawnChild({ system, role: 'enqueue', location: db.location, concurrency: cfg.concurrency, count, batch: ENQUEUE_BATCH, single });
   const r = await child.result;
   return (r.count / r.enqueueMs) * 1000;
 }
@@ -73,7 +75,9 @@ export const WORKLOADS = {
       onFreshDb(kind, async (db) => {
         const enqueueRate = await enqueue(system, db, cfg.n, cfg);
         const w = await work(system, db, cfg.n, 1, cfg);
-        return { enqueueRate, ...w };
+        // On a database of its own, so the drain above counts only its own tasks.
+        const singleRate = await onFreshDb(kind, (db2) => enqueue(system, db2, Math.min(SINGLE_ENQUEUES, cfg.n), cfg, true));
+        return { enqueueRate, singleRate, ...w };
       }),
   },
   realistic: {
