@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_OPTIONS } from '../async-runner.constants.js';
 import { DuplicateHandlerError } from '../errors/duplicate-handler.error.js';
-import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
 import type { ResolvedBackoff } from '../options/backoff-options.js';
 import { resolveBackoff } from '../options/validate-backoff.js';
@@ -64,12 +63,6 @@ export class HandlerRegistry {
     return this.handlers.get(name);
   }
 
-  /** Like `get`, for callers that already know the name is registered. */
-  require(name: string): RegisteredHandler {
-    const h = this.handlers.get(name);
-    if (!h) throw new InvalidOptionError('name', 'a registered task name', name);
-    return h;
-  }
 
   /** Every registered name, sorted. */
   names(): string[] {

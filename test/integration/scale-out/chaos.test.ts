@@ -1,49 +1,39 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { eachDatabase } from '../../helpers/each-database.js';
-import { createExecTable, executions, runningUnder, statusCounts } from '../../helpers/scale-db.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { executions, runningUnder, statusCounts } from '../../helpers/scale-db.js';
 import { eventually } from '../../helpers/wait.js';
-import { WorkerPool, type WorkerProcess } from '../../helpers/workers.js';
+import { type WorkerProcess } from '../../helpers/workers.js';
+import { workerSuite } from '../../helpers/worker-suite.js';
 
 const TASKS = 2000;
 
 eachDatabase('chaos: workers killed and restarted during a run', (kind) => {
-  let t: TestApp;
-  let pool: WorkerPool;
-  before(async () => {
-    t = await createTestApp({ kind, runner: { allowUnknownTasks: true } });
-    await createExecTable(t);
-    pool = new WorkerPool(t.db, { CONCURRENCY: '8', LEASE_MS: '3000', SWEEP_MS: '300' });
-  });
-  after(async () => {
-    await pool?.killAll();
-    await t?.close();
-  });
+  const suite = workerSuite(kind, { CONCURRENCY: '8', LEASE_MS: '3000', SWEEP_MS: '300' });
 
   it(`${TASKS} tasks all succeed; duplicates are at most the tasks in flight at the kills`, async (ctx) => {
-    let workers: WorkerProcess[] = Array.from({ length: 3 }, () => pool.start());
+    let workers: WorkerProcess[] = Array.from({ length: 3 }, () => suite.pool.start());
     await Promise.all(workers.map((w) => w.ready));
     const payloads = Array.from({ length: TASKS }, (_, i) => ({ name: 'record', payload: { sleepMs: 5 + (i % 20) } }));
-    await t.queue.enqueueMany(payloads);
+    await suite.t.queue.enqueueMany(payloads);
     let inFlightAtKills = 0;
     const kills: string[] = [];
     // Kill at progress milestones (events in the database), not at wall-clock times.
     for (const milestone of [200, 600, 1000, 1400]) {
-      await eventually(async () => ((await statusCounts(t)).succeeded ?? 0) >= milestone, 120_000, `${milestone} succeeded`, 20);
+      await eventually(async () => ((await statusCounts(suite.t)).succeeded ?? 0) >= milestone, 120_000, `${milestone} succeeded`, 20);
       const victim = workers[Math.floor(Math.random() * workers.length)]!;
       await victim.kill();
       // After the kill nothing changes its rows until its leases expire (3 s), so this counts
       // exactly the tasks it had claimed and not finished writing.
-      inFlightAtKills += await runningUnder(t, victim.id);
+      inFlightAtKills += await runningUnder(suite.t, victim.id);
       kills.push(victim.id);
-      const replacement = pool.start();
+      const replacement = suite.pool.start();
       workers = [...workers.filter((w) => w !== victim), replacement];
       await replacement.ready;
     }
-    await eventually(async () => (await statusCounts(t)).succeeded === TASKS, 300_000, `${TASKS} succeeded`, 250);
-    assert.deepEqual(await statusCounts(t), { succeeded: TASKS });
-    const ex = await executions(t);
+    await eventually(async () => (await statusCounts(suite.t)).succeeded === TASKS, 300_000, `${TASKS} succeeded`, 250);
+    assert.deepEqual(await statusCounts(suite.t), { succeeded: TASKS });
+    const ex = await executions(suite.t);
     assert.equal(ex.distinct, TASKS);
     const duplicates = ex.total - ex.distinct;
     ctx.diagnostic(`${duplicates} duplicate execution(s); ${inFlightAtKills} task(s) in flight at the kills`);

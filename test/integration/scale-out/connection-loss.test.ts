@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { eachDatabase } from '../../helpers/each-database.js';
-import { createExecTable, executions, statusCounts } from '../../helpers/scale-db.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { executions, statusCounts } from '../../helpers/scale-db.js';
 import { eventually } from '../../helpers/wait.js';
-import { WorkerPool } from '../../helpers/workers.js';
+import type { TestApp } from '../../helpers/test-app.js';
+import { workerSuite } from '../../helpers/worker-suite.js';
 
 /** Ends, on the server, every connection to the test database except the caller's own. */
 async function terminateConnections(t: TestApp): Promise<number> {
@@ -24,35 +24,25 @@ async function terminateConnections(t: TestApp): Promise<number> {
 }
 
 eachDatabase('server ends the workers\' connections during a run', (kind) => {
-  let t: TestApp;
-  let pool: WorkerPool;
-  before(async () => {
-    t = await createTestApp({ kind, runner: { allowUnknownTasks: true } });
-    await createExecTable(t);
-    pool = new WorkerPool(t.db, { CONCURRENCY: '4', LEASE_MS: '1500', SWEEP_MS: '300' });
-  });
-  after(async () => {
-    await pool?.killAll();
-    await t?.close();
-  });
+  const suite = workerSuite(kind, { CONCURRENCY: '4', LEASE_MS: '1500', SWEEP_MS: '300' });
 
   it('workers reconnect, running tasks end succeeded, and new tasks complete', async (ctx) => {
-    const workers = [pool.start(), pool.start()];
+    const workers = [suite.pool.start(), suite.pool.start()];
     await Promise.all(workers.map((w) => w.ready));
-    await t.queue.enqueueMany(Array.from({ length: 300 }, () => ({ name: 'record', payload: { sleepMs: 20 } })));
-    await eventually(async () => ((await statusCounts(t)).succeeded ?? 0) >= 60, 60_000, '60 succeeded before the cut', 20);
-    const first = await terminateConnections(t);
-    await eventually(async () => ((await statusCounts(t)).succeeded ?? 0) >= 120, 60_000, '120 succeeded between the cuts', 20);
-    const second = await terminateConnections(t);
+    await suite.t.queue.enqueueMany(Array.from({ length: 300 }, () => ({ name: 'record', payload: { sleepMs: 20 } })));
+    await eventually(async () => ((await statusCounts(suite.t)).succeeded ?? 0) >= 60, 60_000, '60 succeeded before the cut', 20);
+    const first = await terminateConnections(suite.t);
+    await eventually(async () => ((await statusCounts(suite.t)).succeeded ?? 0) >= 120, 60_000, '120 succeeded between the cuts', 20);
+    const second = await terminateConnections(suite.t);
     ctx.diagnostic(`terminated ${first} then ${second} connection(s)`);
     assert.ok(first >= 2 && second >= 2, `expected the workers' connections to be ended, got ${first} and ${second}`);
-    await eventually(async () => (await statusCounts(t)).succeeded === 300, 120_000, 'all 300 succeeded', 100);
-    const fresh = await t.queue.enqueueMany(Array.from({ length: 5 }, () => ({ name: 'record', payload: null })));
-    await eventually(async () => (await statusCounts(t)).succeeded === 305, 60_000, '5 new tasks succeeded', 50);
-    assert.deepEqual(await statusCounts(t), { succeeded: 305 });
-    const ex = await executions(t);
+    await eventually(async () => (await statusCounts(suite.t)).succeeded === 300, 120_000, 'all 300 succeeded', 100);
+    const fresh = await suite.t.queue.enqueueMany(Array.from({ length: 5 }, () => ({ name: 'record', payload: null })));
+    await eventually(async () => (await statusCounts(suite.t)).succeeded === 305, 60_000, '5 new tasks succeeded', 50);
+    assert.deepEqual(await statusCounts(suite.t), { succeeded: 305 });
+    const ex = await executions(suite.t);
     assert.equal(ex.distinct, 305);
-    for (const f of fresh) assert.equal((await t.queue.get(f.id))?.attempts, 1);
+    for (const f of fresh) assert.equal((await suite.t.queue.get(f.id))?.attempts, 1);
     for (const w of workers) assert.equal(w.child.exitCode, null, `worker ${w.id} must survive the connection loss`);
   });
 }, ['postgres', 'mariadb']);

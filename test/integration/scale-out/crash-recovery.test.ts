@@ -24,16 +24,21 @@ eachDatabase('crash recovery with worker processes', (kind) => {
       return task && task.status !== TaskStatus.Pending && task.status !== TaskStatus.Running ? task : undefined;
     }, 60_000, `task ${id} to finish`, 50);
 
-  it('another worker finishes a task after its worker is SIGKILLed mid-handler', async () => {
+  /** Worker a starts a hanging attempt and is SIGKILLed mid-handler; worker b is standing by. */
+  const killMidHandler = async (maxAttempts: number) => {
     pool = new WorkerPool(t.db, { CONCURRENCY: '2', LEASE_MS: '1500', SWEEP_MS: '300' });
     const a = pool.start();
     await a.ready;
-    const task = await t.queue.enqueue('hang-first', null, { maxAttempts: 3 });
+    const task = await t.queue.enqueue('hang-first', null, { maxAttempts });
     await a.next((m) => m.type === 'started' && m.taskId === task.id, 30_000, 'attempt 1 started');
     const b = pool.start();
     await b.ready;
     await a.kill();
-    const done = await finished(task.id);
+    return { a, b, task, done: await finished(task.id) };
+  };
+
+  it('another worker finishes a task after its worker is SIGKILLed mid-handler', async () => {
+    const { a, b, task, done } = await killMidHandler(3);
     assert.equal(done.status, TaskStatus.Succeeded);
     assert.equal(done.attempts, 2);
     assert.deepEqual(done.result, { attempt: 2, workerId: b.id });
@@ -43,15 +48,7 @@ eachDatabase('crash recovery with worker processes', (kind) => {
   });
 
   it('with maxAttempts 1 the task of a killed worker ends failed with the lease-lost error', async () => {
-    pool = new WorkerPool(t.db, { CONCURRENCY: '2', LEASE_MS: '1500', SWEEP_MS: '300' });
-    const a = pool.start();
-    await a.ready;
-    const task = await t.queue.enqueue('hang-first', null, { maxAttempts: 1 });
-    await a.next((m) => m.type === 'started' && m.taskId === task.id, 30_000, 'attempt 1 started');
-    const b = pool.start();
-    await b.ready;
-    await a.kill();
-    const done = await finished(task.id);
+    const { a, b, done } = await killMidHandler(1);
     assert.equal(done.status, TaskStatus.Failed);
     assert.equal(done.attempts, 1);
     assert.equal(done.lastError, leaseLost(a.id, 1));

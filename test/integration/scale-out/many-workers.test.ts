@@ -1,36 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { eachDatabase } from '../../helpers/each-database.js';
-import { createExecTable, executions, statusCounts } from '../../helpers/scale-db.js';
-import { createTestApp, type TestApp } from '../../helpers/test-app.js';
+import { executions, statusCounts } from '../../helpers/scale-db.js';
 import { eventually } from '../../helpers/wait.js';
-import { WorkerPool } from '../../helpers/workers.js';
+import { workerSuite } from '../../helpers/worker-suite.js';
 
 const TASKS = 5000;
 const WORKERS = 4;
 
 eachDatabase('many worker processes', (kind) => {
-  let t: TestApp;
-  let pool: WorkerPool;
-  before(async () => {
-    t = await createTestApp({ kind, runner: { allowUnknownTasks: true } });
-    await createExecTable(t);
-    pool = new WorkerPool(t.db, { CONCURRENCY: '8', LEASE_MS: '10000', SWEEP_MS: '1000' });
-  });
-  after(async () => {
-    await pool?.killAll();
-    await t?.close();
-  });
+  const suite = workerSuite(kind, { CONCURRENCY: '8', LEASE_MS: '10000', SWEEP_MS: '1000' });
 
   it(`${WORKERS} processes × concurrency 8 run ${TASKS} tasks exactly once each`, async () => {
-    const workers = Array.from({ length: WORKERS }, () => pool.start());
+    const workers = Array.from({ length: WORKERS }, () => suite.pool.start());
     await Promise.all(workers.map((w) => w.ready));
     const items = Array.from({ length: TASKS }, () => ({ name: 'record', payload: null }));
-    const stored = await t.queue.enqueueMany(items);
+    const stored = await suite.t.queue.enqueueMany(items);
     assert.equal(new Set(stored.map((s) => s.id)).size, TASKS);
-    await eventually(async () => (await statusCounts(t)).succeeded === TASKS, 300_000, `${TASKS} succeeded tasks`, 250);
-    assert.deepEqual(await statusCounts(t), { succeeded: TASKS });
-    const ex = await executions(t);
+    await eventually(async () => (await statusCounts(suite.t)).succeeded === TASKS, 300_000, `${TASKS} succeeded tasks`, 250);
+    assert.deepEqual(await statusCounts(suite.t), { succeeded: TASKS });
+    const ex = await executions(suite.t);
     assert.equal(ex.total, TASKS);
     assert.equal(ex.distinct, TASKS);
     // Every process took part (the claim spreads work rather than one process taking all).
