@@ -50,7 +50,9 @@ export async function open({ kind, location, concurrency, realistic: isRealistic
   Module({
     imports: [
       MikroOrmModule.forRoot({ ...(await driverOptions(kind, location)), entities: [...ASYNC_RUNNER_ENTITIES, BenchWriteSchema], allowGlobalContext: false }),
-      AsyncRunnerModule.forRoot({ concurrency, autoStart: false }),
+      // prefetch 500 claims ahead as graphile-worker's local queue (size 500) does; see the README's
+      // `prefetch` option for what it trades. BENCH_OURS_PREFETCH=0 measures claims sized to free slots.
+      AsyncRunnerModule.forRoot({ concurrency, prefetch: Number(process.env.BENCH_OURS_PREFETCH ?? 500), autoStart: false }),
     ],
     providers: [BenchHandlers],
   })(BenchModule);

@@ -27,9 +27,13 @@ export interface Dialect {
   finish(workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
   /** Extends the leases of tasks this worker runs; returns ids still held and ids whose cancel was requested. */
   renew(workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
+  /**
+   * Gives back tasks this worker claimed ahead but never started: pending again with the
+   * claim's attempt returned (cancelled instead when a cancel was requested). Returns the count.
+   */
+  release(workerId: string, ids: readonly number[], cancelReason: string): Promise<number>;
   /** Takes back running tasks whose lease expired: retried, or failed when out of attempts. */
   reclaimExpired(): Promise<number>;
-  /** Stores progress for a task this worker holds. */
   /**
    * Stores progress for a task this worker holds. `ctx` is the handler's own open transaction on
    * SQLite, whose one connection it holds: writing beside it would wait for it forever.

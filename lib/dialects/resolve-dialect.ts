@@ -3,6 +3,7 @@ import { UnsupportedDriverError } from '../errors/unsupported-driver.error.js';
 import type { Dialect } from './dialect.js';
 import { SqlExecutor } from './sql-executor.js';
 import { MysqlDialect } from './mysql/mysql.dialect.js';
+import { PooledPgExecutor } from './postgres/pooled-executor.js';
 import { PostgresDialect } from './postgres/postgres.dialect.js';
 import { PreparedSqliteExecutor } from './sqlite/prepared-executor.js';
 import { SqliteDialect } from './sqlite/sqlite.dialect.js';
@@ -10,7 +11,7 @@ import { SqliteDialect } from './sqlite/sqlite.dialect.js';
 /** Dialect constructors by the class name of the host's MikroORM driver. */
 const BY_DRIVER: Record<string, (exec: SqlExecutor, prefix: string, orm: MikroORM) => Dialect> = {
   SqliteDriver: (_exec, prefix, orm) => new SqliteDialect(new PreparedSqliteExecutor(orm), prefix),
-  PostgreSqlDriver: (exec, prefix) => new PostgresDialect(exec, prefix),
+  PostgreSqlDriver: (_exec, prefix, orm) => new PostgresDialect(new PooledPgExecutor(orm), prefix),
   MySqlDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mysql'),
   MariaDbDriver: (exec, prefix) => new MysqlDialect(exec, prefix, 'mariadb'),
 };

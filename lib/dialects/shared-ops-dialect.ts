@@ -11,6 +11,7 @@ export interface SharedOps {
   claimTasks(exec: SqlExecutor, t: Tables, req: ClaimRequest): Promise<ClaimedTask[]>;
   finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
   renewLeases(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
+  releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], cancelReason: string): Promise<number>;
   reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number>;
   setProgress(exec: SqlExecutor, t: Tables, workerId: string, id: number, progress: string, ctx?: SqlContext): Promise<void>;
   latestStopId(exec: SqlExecutor, t: Tables): Promise<number>;
@@ -46,6 +47,9 @@ export abstract class SharedOpsDialect {
   }
   renew(workerId: string, ids: readonly number[], leaseMs: number) {
     return this.transient(() => this.ops.renewLeases(this.exec, this.t, workerId, ids, leaseMs));
+  }
+  release(workerId: string, ids: readonly number[], cancelReason: string) {
+    return this.transient(() => this.ops.releaseTasks(this.exec, this.t, workerId, ids, cancelReason));
   }
   reclaimExpired() {
     return this.transient(() => this.ops.reclaimExpired(this.exec, this.t));

@@ -10,7 +10,7 @@ import { checkBoolean, checkInt, checkKnownKeys, checkName, checkObject, checkSt
 const KEYS: readonly (keyof AsyncRunnerOptions)[] = [
   'concurrency', 'queues', 'defaultQueue', 'pollIntervalMs', 'maxAttempts', 'backoff', 'autoStart', 'stopWhenEmpty',
   'shutdownTimeoutMs', 'tablePrefix', 'allowUnknownTasks', 'leaseMs', 'leaseRenewIntervalMs', 'sweepIntervalMs',
-  'maxPayloadBytes', 'workerId', 'retention',
+  'maxPayloadBytes', 'workerId', 'retention', 'prefetch',
 ];
 
 const MAX_MS = 2_147_483_647; // setTimeout's ceiling
@@ -38,6 +38,7 @@ export function resolveOptions(input: AsyncRunnerOptions = {}): ResolvedAsyncRun
   });
   return {
     concurrency: queueSlots ? Object.values(queueSlots).reduce((a, b) => a + b, 0) : concurrency,
+    prefetch: pick('prefetch', 0, (n, v) => checkInt(n, v, 0, 10_000)),
     queueSlots,
     queues,
     defaultQueue,

@@ -7,21 +7,24 @@ interface Pending {
   done: () => void;
 }
 
+/** Batches written at once; more wait and merge into the next batch. */
+const MAX_IN_FLIGHT = 2;
 /** Single-outcome tries before the outcome is reduced to one the database must accept. */
 const TRIES_BEFORE_DEGRADING = 3;
 
 /**
- * Batches outcome writes: outcomes that arrive in the same turn of the event loop go out in
- * one round trip. A batch the database refuses is split, so one bad outcome never holds up
- * the others; each is then retried on its own with backoff while the database is away (the
- * runner keeps renewing those leases, so the task is neither lost nor run twice). An outcome
- * the database keeps refusing (a value it cannot store) is reduced to a plain one: a success
+ * Batches outcome writes: outcomes that arrive in the same turn of the event loop, or while
+ * earlier batches are being written, go out in one round trip. A batch the database refuses
+ * is split, so one bad outcome never holds up the others; each is then retried on its own
+ * with backoff while the database is away (the runner keeps renewing those leases, so the
+ * task is neither lost nor run twice). An outcome the database keeps refusing (a value it cannot store) is reduced to a plain one: a success
  * without its result, a failure with a short error. Retries stop at `close()`; the leases then
  * expire and the tasks are retried elsewhere.
  */
 export class OutcomeWriter {
   private buffer: Pending[] = [];
   private scheduled = false;
+  private inFlight = 0;
   private closed = false;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
 
@@ -59,9 +62,16 @@ export class OutcomeWriter {
 
   private flush(): void {
     this.scheduled = false;
+    // While a batch is in flight, outcomes gather for the next one: under load batches grow to
+    // what finishes during one round trip, instead of one statement per event-loop turn.
+    if (this.inFlight >= MAX_IN_FLIGHT || this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    if (batch.length > 0) void this.deliver(batch);
+    this.inFlight++;
+    void this.deliver(batch).finally(() => {
+      this.inFlight--;
+      this.flush();
+    });
   }
 
   private async deliver(batch: Pending[]): Promise<void> {
@@ -69,8 +79,9 @@ export class OutcomeWriter {
       await this.dialect.finish(this.workerId, batch.map((b) => b.outcome));
       for (const b of batch) b.done();
     } catch (error) {
-      if (batch.length === 1) await this.deliverOne(batch[0]!, error);
-      else await Promise.all(batch.map((b) => this.deliverOne(b)));
+      // Not awaited: retries with backoff must not hold up the batches behind them.
+      if (batch.length === 1) void this.deliverOne(batch[0]!, error);
+      else for (const b of batch) void this.deliverOne(b);
     }
   }
 

@@ -67,13 +67,18 @@ export async function runAttempt(
 }
 
 function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: AbortSignal, deps: AttemptDeps): Promise<Settled> {
+  let em: TaskContext['em'] | undefined;
   const ctx: TaskContext = {
     taskId: task.id,
     taskName: task.name,
     queue: task.queue,
     attempt: task.attempts,
     maxAttempts: task.maxAttempts,
-    em: deps.orm.em.fork({ clear: true }),
+    // Forked on first use: most handlers of a busy queue never touch it, and a fork per task
+    // was a visible share of the runner's CPU.
+    get em() {
+      return (em ??= deps.orm.em.fork({ clear: true }));
+    },
     signal,
     progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, task.id, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect)),
     logger: deps.logger,

@@ -6,6 +6,8 @@ export interface RunnerStatus {
   readonly queues: readonly string[];
   /** Handlers executing now (at most `concurrency`, unless a handler ignored its abort signal). */
   readonly inFlight: number;
+  /** Tasks claimed ahead and waiting for a slot (see the `prefetch` option); 0 without prefetch. */
+  readonly prefetched: number;
   /** Attempts finished since the process started, by outcome. */
   readonly counts: Readonly<RunCounts>;
 }

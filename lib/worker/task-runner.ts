@@ -9,6 +9,7 @@ import type { TaskEvents } from '../events/task-events.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
 import { OutcomeWriter } from './outcome-writer.js';
+import { PrefetchBuffer } from './prefetch-buffer.js';
 import { runAttempt } from './run-attempt.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { Slots } from './slots.js';
@@ -34,6 +35,9 @@ export class TaskRunner {
   private readonly logger = new Logger('AsyncRunner');
   private readonly running = new Map<number, Running>();
   private readonly slots: Slots;
+  private readonly prefetched = new PrefetchBuffer();
+  /** Hand-backs of prefetched tasks under way; stop() waits for them. */
+  private readonly releasing = new Set<Promise<void>>();
   private readonly counts: RunCounts = { succeeded: 0, failed: 0, retried: 0, cancelled: 0 };
   private readonly writer: OutcomeWriter;
   private ticking = false;
@@ -71,6 +75,7 @@ export class TaskRunner {
       // their slot is already free and reused, so counting them would report more than
       // `concurrency` tasks in flight.
       inFlight: [...this.running.values()].filter((r) => !r.handlerSettled).length,
+      prefetched: this.prefetched.size,
       counts: { ...this.counts },
     };
   }
@@ -95,6 +100,12 @@ export class TaskRunner {
    * does not run in this process, where lease renewal delivers the request instead.
    */
   abort(id: number, reason: Error): boolean {
+    // A task claimed ahead has no handler to abort: handing it back ends it cancelled, as
+    // its cancel request is already stored.
+    if (reason instanceof TaskCancelledError && this.prefetched.has(id)) {
+      this.release([this.prefetched.remove(id)!], 'cancel');
+      return true;
+    }
     const entry = this.running.get(id);
     if (!entry || entry.controller.signal.aborted) return false;
     entry.controller.abort(reason);
@@ -154,13 +165,21 @@ export class TaskRunner {
         await this.onIdle();
         return;
       }
+      const prefetch = this.options.prefetch;
       for (const queue of this.slots.rotation(this.turn++)) {
-        const free = this.slots.free(queue);
-        if (free <= 0 || this.state !== 'running') continue;
-        const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit: free, leaseMs: this.options.leaseMs });
+        if (this.state !== 'running') break;
+        this.launchBuffered(queue);
+        const free = Math.max(0, this.slots.free(queue));
+        // Refill the buffer in large claims (at half empty), not one claim per freed slot.
+        const held = this.prefetched.count(queue);
+        const limit = free + (prefetch > 0 && held <= prefetch / 2 ? prefetch - held : 0);
+        if (limit === 0) continue;
+        const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit, leaseMs: this.options.leaseMs });
         claimed += tasks.length;
-        if (tasks.length === free) full = true;
-        for (const task of tasks) this.launch(task);
+        if (tasks.length === limit) full = true;
+        // Through the buffer, so tasks claimed earlier start first (slots may have freed during the claim).
+        for (const task of tasks) this.prefetched.push(task);
+        if (this.state === 'running') this.launchBuffered(queue);
       }
       this.errorStreak = 0;
     } catch (error) {
@@ -175,7 +194,11 @@ export class TaskRunner {
     // A queue skipped for want of slots may have freed one while another queue's claim was in
     // flight; that wake set `again`, and the next round must claim it before calling it idle.
     if (full) this.again = true;
-    else if (claimed === 0 && this.running.size === 0 && !this.again) await this.onIdle();
+    else if (claimed === 0 && this.running.size === 0 && this.prefetched.size === 0 && !this.again) await this.onIdle();
+  }
+
+  private launchBuffered(queue: string): void {
+    while (this.slots.free(queue) > 0 && this.prefetched.count(queue) > 0) this.launch(this.prefetched.shift(queue)!);
   }
 
   private launch(task: ClaimedTask): void {
@@ -191,7 +214,8 @@ export class TaskRunner {
     };
     this.running.set(task.id, entry);
     if (handler) {
-      this.logger.debug?.(`Task ${task.id} (${task.name}) attempt ${task.attempts}/${task.maxAttempts} started.`);
+      // Guarded: at thousands of tasks a second, building lines nobody logs is measurable.
+      if (Logger.isLevelEnabled('debug')) this.logger.debug(`Task ${task.id} (${task.name}) attempt ${task.attempts}/${task.maxAttempts} started.`);
       this.events.emit({ type: 'started', task: eventTask(task) });
     }
     entry.done = (async () => {
@@ -222,7 +246,7 @@ export class TaskRunner {
       case 'succeeded':
         this.counts.succeeded++;
         this.retries.delete(outcome.id);
-        this.logger.debug?.(`Task ${outcome.id} succeeded.`);
+        if (Logger.isLevelEnabled('debug')) this.logger.debug(`Task ${outcome.id} succeeded.`);
         break;
       case 'retry':
         this.counts.retried++;
@@ -280,22 +304,52 @@ export class TaskRunner {
   }
 
   private async renewLeases(): Promise<void> {
-    if (this.running.size === 0) return;
-    const ids = [...this.running.keys()];
+    if (this.running.size === 0 && this.prefetched.size === 0) return;
+    const ids = [...this.running.keys(), ...this.prefetched.ids()];
     try {
       const { held, cancelRequested } = await this.dialect.renew(this.options.workerId, ids, this.options.leaseMs);
       const heldSet = new Set(held);
       for (const id of ids) {
+        if (heldSet.has(id)) continue;
         const entry = this.running.get(id);
-        if (entry && !heldSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.options.workerId));
+        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.options.workerId));
+        // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
+        else if (this.prefetched.remove(id)) this.logger.warn(`Task ${id}, claimed ahead, lost its lease before it started; left to its new owner.`);
       }
       for (const id of cancelRequested) {
         const entry = this.running.get(id);
         if (entry && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
+        else if (this.prefetched.has(id)) this.release([this.prefetched.remove(id)!], 'cancel');
       }
     } catch (error) {
       this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
     }
+  }
+
+  /**
+   * Hands prefetched tasks back to the table: pending with their attempt returned, or
+   * cancelled when their cancel was requested. If that fails, their leases expire and the
+   * sweep takes them back (with the attempt spent).
+   */
+  private release(tasks: ClaimedTask[], why: 'cancel' | 'stop'): Promise<void> {
+    if (tasks.length === 0) return Promise.resolve();
+    const done = (async () => {
+      try {
+        await this.dialect.release(this.options.workerId, tasks.map((t) => t.id), new TaskCancelledError().message);
+        if (why === 'cancel') {
+          for (const task of tasks) {
+            this.counts.cancelled++;
+            this.logger.log(`Task ${task.id} was cancelled before it started.`);
+            this.events.emit(outcomeEvent(task, { kind: 'cancelled', id: task.id, error: new TaskCancelledError().message }));
+          }
+        }
+      } catch (error) {
+        this.logger.warn(`Handing back ${tasks.length} task(s) claimed ahead failed; their leases will expire: ${String(error)}`);
+      }
+    })();
+    this.releasing.add(done);
+    void done.finally(() => this.releasing.delete(done));
+    return done;
   }
 
   private scheduleSweep(): void {
@@ -331,6 +385,9 @@ export class TaskRunner {
       clearTimeout(this.wakeTimer);
       // A claim already sent may still launch tasks; wait for it so they are waited for too.
       while (this.ticking) await new Promise((r) => setImmediate(r));
+      // Tasks claimed ahead have not started: other runners may take them at once.
+      await this.release(this.prefetched.takeAll(), 'stop');
+      await Promise.all(this.releasing);
       const all = () => Promise.all([...this.running.values()].map((r) => r.done));
       let graceTimer: NodeJS.Timeout | undefined;
       const timedOut = await Promise.race([

@@ -28,7 +28,7 @@ function int(env: NodeJS.ProcessEnv, key: string): number | undefined {
  * - `DB_KIND`: sqlite (default), postgres, mysql or mariadb
  * - `DATABASE_URL` (e.g. postgresql://user@host:5432/app) or `DB_NAME` (database name, or the SQLite file)
  * - `QUEUES`: comma-separated queues to serve (default: `default`)
- * - `CONCURRENCY`: handlers at once (default 10)
+ * - `CONCURRENCY`: handlers at once (default 10); `PREFETCH`: tasks claimed ahead per queue (default 0)
  * - `LEASE_MS`, `SWEEP_INTERVAL_MS`, `POLL_INTERVAL_MS`, `SHUTDOWN_TIMEOUT_MS`: runner options
  * - `DB_SCHEMA=update`: create/update the tables first (run it in one process, not all at once)
  */
@@ -45,6 +45,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     if (v !== undefined) (runner as Record<string, unknown>)[key] = v;
   };
   set('concurrency', 'CONCURRENCY');
+  set('prefetch', 'PREFETCH');
   set('leaseMs', 'LEASE_MS');
   set('sweepIntervalMs', 'SWEEP_INTERVAL_MS');
   set('pollIntervalMs', 'POLL_INTERVAL_MS');

@@ -43,6 +43,7 @@ eachDatabase('runner status', (kind) => {
       workerId: 'status-test-worker',
       queues: ['default', 'other'],
       inFlight: 0,
+      prefetched: 0,
       counts: { succeeded: 0, failed: 0, retried: 0, cancelled: 0 },
     });
     await t.runner.start();

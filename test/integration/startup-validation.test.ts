@@ -31,6 +31,7 @@ eachDatabase('startup validation', (kind) => {
     ["pollIntervalMs 'x'", { pollIntervalMs: 'x' }, 'pollIntervalMs', /expected an integer from 10 to 2147483647, received "x"/],
     ['backoff.factor 0.5', { backoff: { factor: 0.5 } }, 'backoff.factor', /expected a number from 1 to 100, received 0.5/],
     ['unknown key', { concurency: 4 }, 'concurency', /expected one of the known options \(concurrency, queues, defaultQueue, pollIntervalMs, maxAttempts, backoff, autoStart, stopWhenEmpty/],
+    ['prefetch -1', { prefetch: -1 }, 'prefetch', /expected an integer from 0 to 10000, received -1/],
     ['queues []', { queues: [] }, 'queues', /expected a non-empty list of queue names, or an object of queue name to slots, received \[\]/],
   ];
   for (const [label, options, option, accepted] of invalid) {

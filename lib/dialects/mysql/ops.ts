@@ -6,6 +6,7 @@ import { finishTasks } from './finish.js';
 import { setProgress } from './progress.js';
 import { getRow, pendingAmong } from './read-tasks.js';
 import { reclaimExpired } from './reclaim-expired.js';
+import { releaseTasks } from './release.js';
 import { renewLeases } from './renew.js';
 import { retryTask } from './retry.js';
 import { findStop, insertStop, latestStopId } from './stops.js';
@@ -15,6 +16,7 @@ export const mysqlOps: SharedOps = {
   claimTasks,
   finishTasks,
   renewLeases,
+  releaseTasks,
   reclaimExpired,
   setProgress,
   latestStopId,

@@ -8,8 +8,10 @@ import { workerSuite } from '../../helpers/worker-suite.js';
 
 const TASKS = 2000;
 
-eachDatabase('chaos: workers killed and restarted during a run', (kind) => {
-  const suite = workerSuite(kind, { CONCURRENCY: '8', LEASE_MS: '3000', SWEEP_MS: '300' });
+// With prefetch, a killed worker also held tasks it had claimed ahead and not started; they
+// count as in flight (leased to it) and must come back through the sweep like running ones.
+for (const prefetch of [0, 50]) eachDatabase(`chaos: workers killed and restarted during a run (prefetch ${prefetch})`, (kind) => {
+  const suite = workerSuite(kind, { CONCURRENCY: '8', PREFETCH: String(prefetch), LEASE_MS: '3000', SWEEP_MS: '300' });
 
   it(`${TASKS} tasks all succeed; duplicates are at most the tasks in flight at the kills`, async (ctx) => {
     let workers: WorkerProcess[] = Array.from({ length: 3 }, () => suite.pool.start());

@@ -8,8 +8,10 @@ import { workerSuite } from '../../helpers/worker-suite.js';
 const TASKS = 5000;
 const WORKERS = 4;
 
-eachDatabase('many worker processes', (kind) => {
-  const suite = workerSuite(kind, { CONCURRENCY: '8', LEASE_MS: '10000', SWEEP_MS: '1000' });
+// Without and with tasks claimed ahead: a prefetching process holds up to 100 leased tasks
+// beside its running ones, and still no task may run twice or be left behind.
+for (const prefetch of [0, 100]) eachDatabase(`many worker processes (prefetch ${prefetch})`, (kind) => {
+  const suite = workerSuite(kind, { CONCURRENCY: '8', PREFETCH: String(prefetch), LEASE_MS: '10000', SWEEP_MS: '1000' });
 
   it(`${WORKERS} processes × concurrency 8 run ${TASKS} tasks exactly once each`, async () => {
     const workers = Array.from({ length: WORKERS }, () => suite.pool.start());
