@@ -27,7 +27,7 @@ function plan() {
     for (const db of dbs) {
       if (def.postgresOnly && db === 'sqlite') continue;
       if (def.postgresOnly && db === 'redis' && !cfg.dbs.includes('postgres')) continue;
-      const systems = (w === 'memory' ? cfg.memorySystems : cfg.systems).filter((s) => SYSTEMS[s].dbs.includes(db));
+      const systems = (w === 'memory' ? cfg.memorySystems : cfg.systems).filter((s) => SYSTEMS[s].dbs.includes(db) && (!SYSTEMS[s].workloads || SYSTEMS[s].workloads.includes(w)));
       for (const s of systems) cells.push({ w, db, s });
     }
   }

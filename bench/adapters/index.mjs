@@ -1,6 +1,8 @@
 /** Which database each system runs on, and where its adapter lives. */
 export const SYSTEMS = {
   ours: { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner' },
+  // The same runner with claims sized to free slots (the default): what prefetch buys.
+  'ours-p0': { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner, prefetch 0', workloads: ['drain'] },
   limit: { dbs: ['sqlite', 'postgres'], label: 'limit (raw driver)' },
   plainjob: { dbs: ['sqlite'], label: 'plainjob' },
   liteque: { dbs: ['sqlite'], label: 'liteque' },
@@ -19,7 +21,7 @@ export const SYSTEMS = {
  */
 export async function loadAdapter(system, options) {
   const kind = options.location.startsWith('postgres://') ? 'postgres' : options.location.startsWith('bench_') ? 'redis' : 'sqlite';
-  const file = system === 'limit' ? `limit-${kind}.mjs` : system === 'ours' ? 'ours.mjs' : `${system}.mjs`;
+  const file = system === 'limit' ? `limit-${kind}.mjs` : system.startsWith('ours') ? 'ours.mjs' : `${system}.mjs`;
   const mod = await import(`./${file}`);
-  return mod.open({ ...options, kind });
+  return mod.open({ ...options, kind, ...(system === 'ours-p0' ? { prefetch: 0 } : {}) });
 }

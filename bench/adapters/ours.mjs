@@ -44,15 +44,15 @@ async function driverOptions(kind, location) {
   return { driver: PostgreSqlDriver, clientUrl: location };
 }
 
-export async function open({ kind, location, concurrency, realistic: isRealistic }) {
+export async function open({ kind, location, concurrency, realistic: isRealistic, prefetch = 500 }) {
   realistic = isRealistic;
   class BenchModule {}
   Module({
     imports: [
       MikroOrmModule.forRoot({ ...(await driverOptions(kind, location)), entities: [...ASYNC_RUNNER_ENTITIES, BenchWriteSchema], allowGlobalContext: false }),
       // prefetch 500 claims ahead as graphile-worker's local queue (size 500) does; see the README's
-      // `prefetch` option for what it trades. BENCH_OURS_PREFETCH=0 measures claims sized to free slots.
-      AsyncRunnerModule.forRoot({ concurrency, prefetch: Number(process.env.BENCH_OURS_PREFETCH ?? 500), autoStart: false }),
+      // `prefetch` option for what it trades. The 'ours-p0' system runs with prefetch 0.
+      AsyncRunnerModule.forRoot({ concurrency, prefetch, autoStart: false }),
     ],
     providers: [BenchHandlers],
   })(BenchModule);

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const ALL_SYSTEMS = ['ours', 'limit', 'plainjob', 'liteque', 'graphile-worker', 'pg-boss', 'bullmq'];
+export const ALL_SYSTEMS = ['ours', 'ours-p0', 'limit', 'plainjob', 'liteque', 'graphile-worker', 'pg-boss', 'bullmq'];
 export const ALL_WORKLOADS = ['drain', 'latency', 'scaling', 'memory', 'realistic'];
 
 const HELP = `Usage: npm run bench -- [options]

@@ -210,6 +210,8 @@ export class TaskRunner {
       if (!entry.slotHeld) return;
       entry.slotHeld = false;
       this.slots.release(task.queue);
+      // Straight from the buffer, not via a tick: a tick may be waiting on a claim's round trip.
+      if (this.state === 'running') this.launchBuffered(task.queue);
       this.wake();
     };
     this.running.set(task.id, entry);

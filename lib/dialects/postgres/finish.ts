@@ -49,5 +49,8 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
     }
     return applied;
   };
-  return outcomes.length > 1 ? exec.transaction(write) : write();
+  // One statement is atomic by itself; a transaction (three more round trips) only pays when there are several.
+  const plainCount = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).length;
+  const statements = Math.ceil(plainCount / 1000) + (outcomes.length - plainCount);
+  return statements > 1 ? exec.transaction(write) : write();
 }
