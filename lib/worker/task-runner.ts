@@ -10,6 +10,7 @@ import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
+import { recordOutcome } from './record-outcome.js';
 import { runAttempt } from './run-attempt.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { Slots } from './slots.js';
@@ -229,7 +230,7 @@ export class TaskRunner {
         freeSlot();
         if (outcome) {
           await this.writer.write(outcome);
-          this.record(outcome);
+          recordOutcome(outcome, this.counts, this.retries, this.logger);
           this.events.emit(outcomeEvent(task, outcome));
         }
       } catch (error) {
@@ -241,31 +242,6 @@ export class TaskRunner {
         this.wake();
       }
     })();
-  }
-
-  private record(outcome: Outcome): void {
-    switch (outcome.kind) {
-      case 'succeeded':
-        this.counts.succeeded++;
-        this.retries.delete(outcome.id);
-        if (Logger.isLevelEnabled('debug')) this.logger.debug(`Task ${outcome.id} succeeded.`);
-        break;
-      case 'retry':
-        this.counts.retried++;
-        this.retries.set(outcome.id, Date.now() + outcome.delayMs);
-        this.logger.warn(`Task ${outcome.id} failed; retry in ${outcome.delayMs} ms. ${outcome.error.split('\n')[0]}`);
-        break;
-      case 'failed':
-        this.counts.failed++;
-        this.retries.delete(outcome.id);
-        this.logger.error(`Task ${outcome.id} failed for good: ${outcome.error.split('\n')[0]}`);
-        break;
-      case 'cancelled':
-        this.counts.cancelled++;
-        this.retries.delete(outcome.id);
-        this.logger.log(`Task ${outcome.id} was cancelled while running.`);
-        break;
-    }
   }
 
   /** Nothing claimable now and nothing running: wait for our own retries, else report empty. */
@@ -340,9 +316,9 @@ export class TaskRunner {
         await this.dialect.release(this.options.workerId, tasks.map((t) => t.id), new TaskCancelledError().message);
         if (why === 'cancel') {
           for (const task of tasks) {
-            this.counts.cancelled++;
-            this.logger.log(`Task ${task.id} was cancelled before it started.`);
-            this.events.emit(outcomeEvent(task, { kind: 'cancelled', id: task.id, error: new TaskCancelledError().message }));
+            const outcome: Outcome = { kind: 'cancelled', id: task.id, error: new TaskCancelledError().message };
+            recordOutcome(outcome, this.counts, this.retries, this.logger, false);
+            this.events.emit(outcomeEvent(task, outcome));
           }
         }
       } catch (error) {
