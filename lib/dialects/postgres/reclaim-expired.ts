@@ -4,7 +4,8 @@ import type { Tables } from '../tables.js';
 /**
  * Running tasks whose lease passed (by the database clock) go back to pending, to failed
  * when that was their last attempt, or to cancelled when a cancel was requested, with an error naming the worker that lost the lease.
- * SKIP LOCKED leaves rows a live worker is writing right now to the next sweep.
+ * SKIP LOCKED leaves rows a live worker is writing right now to the next sweep; the ids are
+ * looked up by primary key (see the claim for why not `IN (…)`).
  */
 export async function reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number> {
   const last = 'attempts >= max_attempts';
@@ -17,7 +18,7 @@ export async function reclaimExpired(exec: SqlExecutor, t: Tables): Promise<numb
       `finished_at = CASE WHEN ${ends} THEN now() ELSE NULL END, ` +
       `unique_key = CASE WHEN ${ends} THEN NULL ELSE unique_key END, ` +
       `run_at = now(), locked_by = NULL, locked_until = NULL ` +
-      `WHERE id IN (SELECT id FROM ${t.task} WHERE status = 'running' AND locked_until < now() ORDER BY id FOR UPDATE SKIP LOCKED) RETURNING id`,
+      `WHERE id = ANY(ARRAY(SELECT id FROM ${t.task} WHERE status = 'running' AND locked_until < now() ORDER BY id FOR UPDATE SKIP LOCKED)) RETURNING id`,
   );
   return rows.length;
 }
