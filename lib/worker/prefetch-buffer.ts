@@ -40,6 +40,12 @@ export class PrefetchBuffer {
     return task;
   }
 
+  /** Removes and returns the oldest task of the first queue in `order` that has one and `hasSlot`. */
+  next(order: readonly string[], hasSlot: (queue: string) => boolean): ClaimedTask | undefined {
+    for (const q of order) if (this.count(q) > 0 && hasSlot(q)) return this.shift(q);
+    return undefined;
+  }
+
   /** Removes one task (lost lease, cancel); returns it, or undefined when it is not here. */
   remove(id: number): ClaimedTask | undefined {
     const task = this.byId.get(id);

@@ -8,6 +8,7 @@ import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import type { TaskEvents } from '../events/task-events.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import { LeaseSweeper } from './lease-sweeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
@@ -42,6 +43,10 @@ export class TaskRunner {
   private readonly counts: RunCounts = { succeeded: 0, failed: 0, retried: 0, cancelled: 0 };
   private readonly writer: OutcomeWriter;
   private ticking = false;
+  /** Settles when the current claim round ends (stop() waits for it, bounded). */
+  private tickDone: Promise<void> = Promise.resolve();
+  private renewing = false;
+  private launchTurn = 0;
   private again = false;
   private turn = 0;
   private errorStreak = 0;
@@ -50,7 +55,7 @@ export class TaskRunner {
   private stopBaseline = 0;
   private stopping: Promise<void> | null = null;
   private leaseTimer: NodeJS.Timeout | undefined;
-  private sweepTimer: NodeJS.Timeout | undefined;
+  private readonly sweeper: LeaseSweeper;
   private wakeTimer: NodeJS.Timeout | undefined;
   /** Tasks this runner rescheduled, by id → next start (ms); runUntilEmpty waits for them. */
   private readonly retries = new Map<number, number>();
@@ -65,6 +70,7 @@ export class TaskRunner {
   ) {
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
+    this.sweeper = new LeaseSweeper(dialect, options.sweepIntervalMs, this.logger, () => this.wake());
   }
 
   get status(): RunnerStatus {
@@ -91,7 +97,7 @@ export class TaskRunner {
     this.writer.open();
     this.state = 'running';
     this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
-    this.scheduleSweep();
+    this.sweeper.start();
     this.logger.log(`Runner ${this.options.workerId} started on queue(s) ${this.options.queues.join(', ')} with ${this.options.concurrency} slot(s).`);
     this.wake();
   }
@@ -121,8 +127,10 @@ export class TaskRunner {
       return;
     }
     this.ticking = true;
+    let ended!: () => void;
+    this.tickDone = new Promise((resolve) => (ended = resolve));
     // Deferred one turn so every slot freed in this turn is claimed by one statement.
-    setImmediate(() => void this.tickLoop());
+    setImmediate(() => void this.tickLoop().finally(ended));
   }
 
   /** Called by the poll: obey stop rows, then claim. */
@@ -167,20 +175,25 @@ export class TaskRunner {
         return;
       }
       const prefetch = this.options.prefetch;
+      this.launchBuffered();
       for (const queue of this.slots.rotation(this.turn++)) {
         if (this.state !== 'running') break;
-        this.launchBuffered(queue);
         const free = Math.max(0, this.slots.free(queue));
         // Refill the buffer in large claims (at half empty), not one claim per freed slot.
         const held = this.prefetched.count(queue);
         const limit = free + (prefetch > 0 && held <= prefetch / 2 ? prefetch - held : 0);
         if (limit === 0) continue;
         const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit, leaseMs: this.options.leaseMs });
+        // stop() began while this claim was out (it waits for it only so long): hand them back.
+        if (this.state !== 'running') {
+          void this.release(tasks, 'stop');
+          break;
+        }
         claimed += tasks.length;
         if (tasks.length === limit) full = true;
         // Through the buffer, so tasks claimed earlier start first (slots may have freed during the claim).
         for (const task of tasks) this.prefetched.push(task);
-        if (this.state === 'running') this.launchBuffered(queue);
+        this.launchBuffered();
       }
       this.errorStreak = 0;
     } catch (error) {
@@ -198,8 +211,17 @@ export class TaskRunner {
     else if (claimed === 0 && this.running.size === 0 && this.prefetched.size === 0 && !this.again) await this.onIdle();
   }
 
-  private launchBuffered(queue: string): void {
-    while (this.slots.free(queue) > 0 && this.prefetched.count(queue) > 0) this.launch(this.prefetched.shift(queue)!);
+  /**
+   * Starts claimed tasks while slots are free, taking one queue at a time in rotation: with
+   * slots shared by several queues, one queue's buffer must not take every slot that frees.
+   */
+  private launchBuffered(): void {
+    if (this.state !== 'running') return;
+    const queues = this.options.queues;
+    const hasSlot = (q: string) => this.slots.free(q) > 0;
+    for (let task; this.prefetched.size > 0 && (task = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
+      this.launch(task);
+    }
   }
 
   private launch(task: ClaimedTask): void {
@@ -212,7 +234,7 @@ export class TaskRunner {
       entry.slotHeld = false;
       this.slots.release(task.queue);
       // Straight from the buffer, not via a tick: a tick may be waiting on a claim's round trip.
-      if (this.state === 'running') this.launchBuffered(task.queue);
+      this.launchBuffered();
       this.wake();
     };
     this.running.set(task.id, entry);
@@ -282,7 +304,10 @@ export class TaskRunner {
   }
 
   private async renewLeases(): Promise<void> {
-    if (this.running.size === 0 && this.prefetched.size === 0) return;
+    // One renewal at a time: while the database stalls, stacked renewals would each hold a
+    // pooled connection that finishes and claims need.
+    if (this.renewing || (this.running.size === 0 && this.prefetched.size === 0)) return;
+    this.renewing = true;
     const ids = [...this.running.keys(), ...this.prefetched.ids()];
     try {
       const { held, cancelRequested } = await this.dialect.renew(this.options.workerId, ids, this.options.leaseMs);
@@ -301,6 +326,8 @@ export class TaskRunner {
       }
     } catch (error) {
       this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
+    } finally {
+      this.renewing = false;
     }
   }
 
@@ -330,25 +357,6 @@ export class TaskRunner {
     return done;
   }
 
-  private scheduleSweep(): void {
-    const jittered = this.options.sweepIntervalMs * (0.8 + 0.4 * Math.random());
-    const timer: NodeJS.Timeout = setTimeout(async () => {
-      try {
-        const n = await this.dialect.reclaimExpired();
-        if (n > 0) {
-          this.logger.warn(`Took back ${n} task(s) whose worker stopped renewing its lease.`);
-          this.wake();
-        }
-      } catch (error) {
-        this.logger.warn(`Sweeping expired leases failed: ${String(error)}`);
-      }
-      // Only the current chain goes on: after a stop and a quick restart during this sweep,
-      // the restart already armed its own timer, and a second one here could never be cleared.
-      if (this.state === 'running' && this.sweepTimer === timer) this.scheduleSweep();
-    }, jittered);
-    this.sweepTimer = timer;
-  }
-
   /**
    * Graceful stop: no new claims; running handlers get `shutdownTimeoutMs` to finish, then
    * their signals abort with ShutdownError. Leases of handlers that still have not settled
@@ -359,10 +367,13 @@ export class TaskRunner {
     if (this.stopping) return this.stopping;
     this.state = 'stopping';
     this.stopping = (async () => {
-      clearTimeout(this.sweepTimer);
+      this.sweeper.stop();
       clearTimeout(this.wakeTimer);
-      // A claim already sent may still launch tasks; wait for it so they are waited for too.
-      while (this.ticking) await new Promise((r) => setImmediate(r));
+      // A claim already out is waited for, but only up to the grace period: a claim stuck on a
+      // lock or a dead connection must not hold shutdown. What it returns later is handed back.
+      let tickTimer: NodeJS.Timeout | undefined;
+      await Promise.race([this.tickDone, new Promise((r) => (tickTimer = setTimeout(r, this.options.shutdownTimeoutMs)))]);
+      clearTimeout(tickTimer);
       // Tasks claimed ahead have not started: other runners may take them at once.
       await this.release(this.prefetched.takeAll(), 'stop');
       await Promise.all(this.releasing);

@@ -19,6 +19,13 @@ class Prefetched {
     this.order.push(ctx.taskId);
   }
 
+  tags: string[] = [];
+
+  @TaskHandler('tagged', { maxAttempts: 1 })
+  tagged(payload: { tag: string }) {
+    this.tags.push(payload.tag);
+  }
+
   @TaskHandler('held', { maxAttempts: 2 })
   async held(_p: unknown, ctx: TaskContext) {
     this.runs.set(ctx.taskId, (this.runs.get(ctx.taskId) ?? 0) + 1);
@@ -89,6 +96,18 @@ eachDatabase('prefetch: tasks claimed ahead of free slots', (kind) => {
     assert.deepEqual([...h.runs.values()], [1, 1, 1, 1, 1]);
   });
 
+  it('queues sharing slots take turns: one queue\'s buffer does not hold every slot that frees', async () => {
+    t = await createTestApp({ kind, providers: [Prefetched], runner: { queues: ['a', 'b'], concurrency: 1, prefetch: 4 } });
+    const h = t.app.get(Prefetched);
+    await t.queue.enqueueMany(Array.from({ length: 30 }, (_, i) => ({ name: 'tagged', payload: { tag: `a${i}` }, options: { queue: 'a' } })));
+    await t.queue.enqueueMany(Array.from({ length: 3 }, (_, i) => ({ name: 'tagged', payload: { tag: `b${i}` }, options: { queue: 'b' } })));
+    assert.deepEqual(await t.runner.runUntilEmpty(), { succeeded: 33, failed: 0, retried: 0, cancelled: 0 });
+    // Before the fix, queue a's buffer took every freed slot and b ran only after all of a.
+    const firstB = h.tags.findIndex((tag) => tag.startsWith('b'));
+    assert.ok(firstB >= 0 && firstB < 10, `first task of queue b ran at position ${firstB}: ${h.tags.join(' ')}`);
+    assert.equal(h.tags.length, 33);
+  });
+
   it('cancel() of a claimed-ahead task ends it cancelled without running it, from this process and from another', async () => {
     const { app, h } = await open(1, 3);
     const events: TaskEvent[] = [];
@@ -119,3 +138,47 @@ eachDatabase('prefetch: tasks claimed ahead of free slots', (kind) => {
     assert.equal(app.runner.status.counts.cancelled, 2);
   });
 });
+
+eachDatabase('prefetch: stop while a claim is stuck', (kind) => {
+  it('stop() waits for a claim blocked on a table lock only up to shutdownTimeoutMs; nothing stays leased afterwards', async () => {
+    const t = await createTestApp({ kind, providers: [Prefetched], runner: { prefetch: 10, shutdownTimeoutMs: 300, workerId: 'stuck-claimer' } });
+    const locker = await createTestApp({ kind, db: t.db, createSchema: false, runner: { allowUnknownTasks: true } });
+    const unlock = deferred();
+    const locked = deferred();
+    try {
+      await t.runner.start();
+      const holding = locker.orm.em.transactional(async (em) => {
+        const conn = em.getConnection();
+        const trx = em.getTransactionContext();
+        await conn.execute('LOCK TABLE async_runner_task IN ACCESS EXCLUSIVE MODE', [], 'run', trx);
+        await conn.execute("INSERT INTO async_runner_task (queue, name, payload, status, priority, run_at, attempts, max_attempts, cancel_requested, created_at) SELECT 'default', 'count', 'null', 'pending', 0, now(), 0, 3, false, now() FROM generate_series(1, 3)", [], 'run', trx);
+        locked.resolve();
+        await unlock.promise;
+      });
+      await within(locked.promise, 10_000, 'table lock');
+      const conn = locker.orm.em.fork().getConnection();
+      await eventually(async () => {
+        const [row] = await conn.execute<{ n: string }[]>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'UPDATE %async_runner_task%'");
+        return Number(row!.n) > 0;
+      }, 10_000, 'a claim waiting on the lock');
+      // Resolves while the claim is still blocked: the lock is released only afterwards.
+      await within(t.runner.stop(), 5_000, 'stop() with a claim stuck on a lock');
+      assert.equal(t.runner.status.state, 'stopped');
+      unlock.resolve();
+      await holding;
+      await eventually(async () => {
+        const [row] = await conn.execute<{ n: string }[]>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'UPDATE %async_runner_task%'");
+        return Number(row!.n) === 0;
+      }, 10_000, 'the claim to end');
+      // Whatever the late claim took was handed back at once: pending, first attempt unspent.
+      await eventually(async () => {
+        const rows = (await conn.execute('select status, attempts, locked_by from async_runner_task')) as Row[];
+        return rows.length === 3 && rows.every((r) => r.status === 'pending' && Number(r.attempts) === 0 && r.locked_by === null);
+      }, 10_000, 'three pending, unleased tasks');
+    } finally {
+      unlock.resolve();
+      await locker.close();
+      await t.close();
+    }
+  });
+}, ['postgres']);
