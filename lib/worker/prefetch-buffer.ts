@@ -3,11 +3,12 @@ import type { ClaimedTask } from '../dialects/task-row.js';
 /**
  * Tasks claimed ahead of free slots, per queue, in claim order (priority, then due time). They
  * are leased to this worker like running tasks, so the runner renews them and hands back the
- * ones still here when it stops.
+ * ones still here when it stops. Each carries the local time (performance.now) its lease is
+ * sure to last until, counted from when the claim or renewal was sent.
  */
 export class PrefetchBuffer {
   private readonly queues = new Map<string, ClaimedTask[]>();
-  private readonly byId = new Map<number, ClaimedTask>();
+  private readonly byId = new Map<number, { task: ClaimedTask; leaseEnd: number }>();
 
   get size(): number {
     return this.byId.size;
@@ -26,39 +27,49 @@ export class PrefetchBuffer {
     return [...this.byId.keys()];
   }
 
-  push(task: ClaimedTask): void {
+  push(task: ClaimedTask, leaseEnd: number): void {
     let list = this.queues.get(task.queue);
     if (!list) this.queues.set(task.queue, (list = []));
     list.push(task);
-    this.byId.set(task.id, task);
+    this.byId.set(task.id, { task, leaseEnd });
   }
 
-  /** The oldest task of `queue`, removed; undefined when none. */
-  shift(queue: string): ClaimedTask | undefined {
-    const task = this.queues.get(queue)?.shift();
-    if (task) this.byId.delete(task.id);
-    return task;
+  /** Records renewed leases of the tasks still held. */
+  extend(ids: readonly number[], leaseEnd: number): void {
+    for (const id of ids) {
+      const entry = this.byId.get(id);
+      if (entry) entry.leaseEnd = leaseEnd;
+    }
   }
 
-  /** Removes and returns the oldest task of the first queue in `order` that has one and `hasSlot`. */
-  next(order: readonly string[], hasSlot: (queue: string) => boolean): ClaimedTask | undefined {
-    for (const q of order) if (this.count(q) > 0 && hasSlot(q)) return this.shift(q);
+  /**
+   * Removes and returns the oldest task of the first queue in `order` that has one and
+   * `hasSlot`, with the local time its lease lasts until.
+   */
+  next(order: readonly string[], hasSlot: (queue: string) => boolean): { task: ClaimedTask; leaseEnd: number } | undefined {
+    for (const q of order) {
+      if (this.count(q) === 0 || !hasSlot(q)) continue;
+      const task = this.queues.get(q)!.shift()!;
+      const entry = this.byId.get(task.id)!;
+      this.byId.delete(task.id);
+      return entry;
+    }
     return undefined;
   }
 
   /** Removes one task (lost lease, cancel); returns it, or undefined when it is not here. */
   remove(id: number): ClaimedTask | undefined {
-    const task = this.byId.get(id);
-    if (!task) return undefined;
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
     this.byId.delete(id);
-    const list = this.queues.get(task.queue)!;
-    list.splice(list.indexOf(task), 1);
-    return task;
+    const list = this.queues.get(entry.task.queue)!;
+    list.splice(list.indexOf(entry.task), 1);
+    return entry.task;
   }
 
   /** Empties the buffer and returns what it held. */
   takeAll(): ClaimedTask[] {
-    const all = [...this.byId.values()];
+    const all = [...this.byId.values()].map((e) => e.task);
     this.queues.clear();
     this.byId.clear();
     return all;

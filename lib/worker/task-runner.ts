@@ -14,6 +14,7 @@ import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
 import { runAttempt } from './run-attempt.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
+import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
 import { eventTask, outcomeEvent } from './task-event-mapping.js';
 
@@ -183,6 +184,7 @@ export class TaskRunner {
         const held = this.prefetched.count(queue);
         const limit = free + (prefetch > 0 && held <= prefetch / 2 ? prefetch - held : 0);
         if (limit === 0) continue;
+        const sentAt = performance.now();
         const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit, leaseMs: this.options.leaseMs });
         // stop() began while this claim was out (it waits for it only so long): hand them back.
         if (this.state !== 'running') {
@@ -192,7 +194,7 @@ export class TaskRunner {
         claimed += tasks.length;
         if (tasks.length === limit) full = true;
         // Through the buffer, so tasks claimed earlier start first (slots may have freed during the claim).
-        for (const task of tasks) this.prefetched.push(task);
+        for (const task of tasks) this.prefetched.push(task, sentAt + this.options.leaseMs);
         this.launchBuffered();
       }
       this.errorStreak = 0;
@@ -219,8 +221,16 @@ export class TaskRunner {
     if (this.state !== 'running') return;
     const queues = this.options.queues;
     const hasSlot = (q: string) => this.slots.free(q) > 0;
-    for (let task; this.prefetched.size > 0 && (task = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
-      this.launch(task);
+    const lapsed: ClaimedTask[] = [];
+    for (let next; this.prefetched.size > 0 && (next = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
+      // After a stall (a blocked event loop) the lease may have run out and the task may
+      // belong to another worker now: never start it on a lease we cannot be sure of.
+      if (performance.now() >= next.leaseEnd) lapsed.push(next.task);
+      else this.launch(next.task);
+    }
+    if (lapsed.length > 0) {
+      this.logger.warn(`${lapsed.length} task(s) claimed ahead outlived their lease before a slot freed; handed back unstarted.`);
+      void this.release(lapsed, 'stop');
     }
   }
 
@@ -310,7 +320,9 @@ export class TaskRunner {
     this.renewing = true;
     const ids = [...this.running.keys(), ...this.prefetched.ids()];
     try {
+      const sentAt = performance.now();
       const { held, cancelRequested } = await this.dialect.renew(this.options.workerId, ids, this.options.leaseMs);
+      this.prefetched.extend(held, sentAt + this.options.leaseMs);
       const heldSet = new Set(held);
       for (const id of ids) {
         if (heldSet.has(id)) continue;
@@ -371,24 +383,15 @@ export class TaskRunner {
       clearTimeout(this.wakeTimer);
       // A claim already out is waited for, but only up to the grace period: a claim stuck on a
       // lock or a dead connection must not hold shutdown. What it returns later is handed back.
-      let tickTimer: NodeJS.Timeout | undefined;
-      await Promise.race([this.tickDone, new Promise((r) => (tickTimer = setTimeout(r, this.options.shutdownTimeoutMs)))]);
-      clearTimeout(tickTimer);
+      await settlesWithin(this.tickDone, this.options.shutdownTimeoutMs);
       // Tasks claimed ahead have not started: other runners may take them at once.
       await this.release(this.prefetched.takeAll(), 'stop');
       await Promise.all(this.releasing);
       const all = () => Promise.all([...this.running.values()].map((r) => r.done));
-      let graceTimer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        all().then(() => false),
-        new Promise<boolean>((r) => (graceTimer = setTimeout(() => r(true), this.options.shutdownTimeoutMs))),
-      ]);
-      clearTimeout(graceTimer);
-      if (timedOut) {
+      if (!(await settlesWithin(all(), this.options.shutdownTimeoutMs))) {
         this.logger.warn(`${this.running.size} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; aborting them.`);
         for (const r of this.running.values()) r.controller.abort(new ShutdownError(this.options.shutdownTimeoutMs));
-        await Promise.race([all(), new Promise((r) => (graceTimer = setTimeout(r, 1000)))]);
-        clearTimeout(graceTimer);
+        await settlesWithin(all(), 1000);
         this.writer.close();
       }
       clearInterval(this.leaseTimer);

@@ -3,6 +3,7 @@ import { afterEach, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { TaskEvents, TaskHandler, TaskStatus, type TaskContext, type TaskEvent } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, eventually, within } from '../helpers/wait.js';
 
@@ -94,6 +95,26 @@ eachDatabase('prefetch: tasks claimed ahead of free slots', (kind) => {
     assert.deepEqual(await app.runner.runUntilEmpty(), { succeeded: 4, failed: 0, retried: 0, cancelled: 0 });
     assert.deepEqual((await rows(app)).map((r) => [r.status, Number(r.attempts)]), Array(5).fill(['succeeded', 1]));
     assert.deepEqual([...h.runs.values()], [1, 1, 1, 1, 1]);
+  });
+
+  it('never starts a claimed-ahead task whose lease may have run out during a stall; hands it back', async () => {
+    const logs = captureLogs();
+    t = await createTestApp({ kind, providers: [Prefetched], logger: logs, runner: { concurrency: 1, prefetch: 3, workerId: 'prefetcher', leaseMs: 1000, leaseRenewIntervalMs: 100 } });
+    const h = t.app.get(Prefetched);
+    const [first] = await t.queue.enqueueMany(Array.from({ length: 4 }, () => ({ name: 'held' })));
+    await t.runner.start();
+    assert.equal(await within(h.started.promise, 10_000, 'first handler'), first!.id);
+    assert.equal(t.runner.status.prefetched, 3);
+    // A blocked event loop longer than the lease: no renewal can run meanwhile.
+    const until = performance.now() + 1200;
+    while (performance.now() < until);
+    // Frees the slot before any timer (renewal included) gets a turn.
+    h.release.resolve();
+    assert.deepEqual(await t.runner.runUntilEmpty(), { succeeded: 4, failed: 0, retried: 0, cancelled: 0 });
+    assert.equal(logs.find('warn', '3 task(s) claimed ahead outlived their lease before a slot freed; handed back unstarted.').length, 1);
+    // Handed back with their attempt and claimed again on a fresh lease: each ran once, as attempt 1.
+    assert.deepEqual([...h.runs.values()], [1, 1, 1, 1]);
+    assert.deepEqual((await rows(t)).map((r) => [r.status, Number(r.attempts)]), Array(4).fill(['succeeded', 1]));
   });
 
   it('queues sharing slots take turns: one queue\'s buffer does not hold every slot that frees', async () => {
