@@ -9,6 +9,8 @@ import type { EnqueueOptions } from './enqueue-options.js';
 import { serializeJson } from './serialize-json.js';
 
 const KEYS: readonly (keyof EnqueueOptions)[] = ['maxAttempts', 'runAt', 'delayMs', 'priority', 'queue', 'uniqueKey', 'timeoutMs', 'em'];
+const BATCH_KEYS = KEYS.filter((k) => k !== 'em');
+const NO_OPTIONS: EnqueueOptions = Object.freeze({});
 const MAX_DELAY_MS = 10 * 365 * 24 * 3600 * 1000;
 
 /**
@@ -27,8 +29,8 @@ export function buildNewTask(
   const taskName = checkName('name', name, 191);
   const handler = registry.get(taskName);
   if (!handler && !config.allowUnknownTasks) throw registry.discovered ? new UnknownTaskError(taskName, registry.names()) : new NotReadyError();
-  const o = checkObject('options', options ?? {}) as EnqueueOptions;
-  checkKnownKeys('', o as Record<string, unknown>, inBatch ? KEYS.filter((k) => k !== 'em') : KEYS);
+  const o = checkObject('options', options ?? NO_OPTIONS) as EnqueueOptions;
+  checkKnownKeys('', o as Record<string, unknown>, inBatch ? BATCH_KEYS : KEYS);
   if (o.runAt !== undefined && o.delayMs !== undefined) {
     throw new InvalidOptionError('runAt', 'either runAt or delayMs, not both', o.runAt);
   }

@@ -9,12 +9,17 @@ import { OversizedValueError } from '../errors/oversized-value.error.js';
  * `undefined` object properties are dropped, as JSON does; `undefined` elsewhere is refused.
  */
 export function serializeJson(value: unknown, maxBytes: number, what = 'payload'): string {
-  try {
-    check(value, '$', new Set(), what);
-  } catch (error) {
-    // A payload nested deeper than the stack allows is refused like any other bad value.
-    if (error instanceof RangeError) throw new InvalidPayloadError('$', 'nested too deeply to serialise', what);
-    throw error;
+  // Scalars (the common small payload) need no walk and no ancestor set.
+  if (typeof value === 'object' && value !== null) {
+    try {
+      check(value, [], new Set(), what);
+    } catch (error) {
+      // A payload nested deeper than the stack allows is refused like any other bad value.
+      if (error instanceof RangeError) throw new InvalidPayloadError('$', 'nested too deeply to serialise', what);
+      throw error;
+    }
+  } else if (value !== undefined) {
+    check(value, [], null, what);
   }
   const text = JSON.stringify(value === undefined ? null : value);
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -22,49 +27,69 @@ export function serializeJson(value: unknown, maxBytes: number, what = 'payload'
   return text;
 }
 
-function check(value: unknown, path: string, ancestors: Set<object>, what: string): void {
-  const bad = (at: string, reason: string) => new InvalidPayloadError(at, reason, what);
+/** `$.a[0]["b c"]` for the keys and indexes from the root; built only for an error message. */
+function pathText(path: readonly (string | number)[]): string {
+  let out = '$';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return out;
+}
+
+function invalid(path: readonly (string | number)[], reason: string, what: string): InvalidPayloadError {
+  return new InvalidPayloadError(pathText(path), reason, what);
+}
+
+/** `path` is the walk's current position, pushed and popped as it descends. */
+function check(value: unknown, path: (string | number)[], ancestors: Set<object> | null, what: string): void {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw bad(path, `${value} is not a finite number`);
+      if (!Number.isFinite(value)) throw invalid(path, `${value} is not a finite number`, what);
       return;
     case 'bigint':
-      throw bad(path, 'BigInt has no JSON form; send it as a string');
+      throw invalid(path, 'BigInt has no JSON form; send it as a string', what);
     case 'function':
-      throw bad(path, 'functions cannot be stored; name a handler and send data');
+      throw invalid(path, 'functions cannot be stored; name a handler and send data', what);
     case 'symbol':
-      throw bad(path, 'symbols cannot be stored');
+      throw invalid(path, 'symbols cannot be stored', what);
     case 'undefined':
-      if (path === '$') return;
-      throw bad(path, 'undefined has no JSON form here; use null');
+      if (path.length === 0) return;
+      throw invalid(path, 'undefined has no JSON form here; use null', what);
   }
   if (value === null) return;
   const obj = value as object;
   if (obj instanceof Date) {
-    if (Number.isNaN(obj.getTime())) throw bad(path, 'Invalid Date');
+    if (Number.isNaN(obj.getTime())) throw invalid(path, 'Invalid Date', what);
     return;
   }
-  if (ancestors.has(obj)) throw bad(path, 'circular reference');
-  ancestors.add(obj);
+  const seen = ancestors!;
+  if (seen.has(obj)) throw invalid(path, 'circular reference', what);
+  seen.add(obj);
   if (Array.isArray(obj)) {
     for (let i = 0; i < obj.length; i++) {
-      if (!(i in obj)) throw bad(`${path}[${i}]`, 'sparse array hole');
-      check(obj[i], `${path}[${i}]`, ancestors, what);
+      path.push(i);
+      if (!(i in obj)) throw invalid(path, 'sparse array hole', what);
+      check(obj[i], path, seen, what);
+      path.pop();
     }
   } else {
     const proto = Object.getPrototypeOf(obj);
     if (proto !== Object.prototype && proto !== null) {
       const name = (obj as { constructor?: { name?: string } }).constructor?.name ?? 'unknown';
-      throw bad(path, `instance of ${name} is not a plain object (only plain objects, arrays and Dates)`);
+      throw invalid(path, `instance of ${name} is not a plain object (only plain objects, arrays and Dates)`, what);
     }
-    if (Object.getOwnPropertySymbols(obj).length) throw bad(path, 'symbol-keyed properties cannot be stored');
-    for (const [key, child] of Object.entries(obj)) {
+    if (Object.getOwnPropertySymbols(obj).length) throw invalid(path, 'symbol-keyed properties cannot be stored', what);
+    const record = obj as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
       if (child === undefined) continue;
-      check(child, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`, ancestors, what);
+      path.push(key);
+      check(child, path, seen, what);
+      path.pop();
     }
   }
-  ancestors.delete(obj);
+  seen.delete(obj);
 }

@@ -1,35 +1,63 @@
-import { matchInserted } from '../match-inserted.js';
+import { matchInserted, type InsertedRow } from '../match-inserted.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
-import { nowPlusMs, PgParams } from './params.js';
 
 const COLUMNS = 'queue, name, payload, status, priority, run_at, attempts, max_attempts, timeout_ms, unique_key, cancel_requested, created_at';
-const PER_STATEMENT = 1000; // 9 values a row, well under PostgreSQL's 65535 bound parameters
+/** Bounds the size of one statement's arrays (and of a transaction's first lock wait). */
+const PER_STATEMENT = 1000;
+
+const FIELDS = 'queue, name, payload, priority, run_at, delay_ms, max_attempts, timeout_ms, unique_key';
+const TYPES = ['text', 'text', 'text', 'int', 'timestamptz', 'float8', 'int', 'int', 'text'];
+/** Many rows: one array per column, in input order. */
+const FROM_ARRAYS = `unnest(${TYPES.map((type, i) => `$${i + 2}::${type}[]`).join(', ')}) WITH ORDINALITY AS v(${FIELDS}, n) ORDER BY v.n`;
+/** One row (a plain `enqueue`): scalars, which PostgreSQL plans faster than arrays. */
+const FROM_ONE = `(VALUES (${TYPES.map((type, i) => `$${i + 2}::${type}`).join(', ')})) AS v(${FIELDS})`;
+
+function insertSql(t: Tables, from: string): string {
+  return (
+    `WITH ins AS (INSERT INTO ${t.task} (${COLUMNS}) ` +
+    `SELECT v.queue, v.name, v.payload, 'pending', v.priority, coalesce(v.run_at, now() + v.delay_ms * interval '1 millisecond'), 0, ` +
+    `v.max_attempts, v.timeout_ms, v.unique_key, false, now() FROM ${from} ` +
+    `ON CONFLICT (unique_key) DO NOTHING RETURNING id, unique_key, run_at, created_at, queue) ` +
+    // Times as epoch ms (exact: the columns hold ms), which is cheaper to read than timestamp
+    // text. An uncorrelated subquery runs once, on the first returned row: no row, no wake-up.
+    `SELECT id, unique_key, (extract(epoch FROM run_at) * 1000)::int8 AS run_at, (extract(epoch FROM created_at) * 1000)::int8 AS created_at, ` +
+    `(SELECT count(pg_notify($1, q.queue)) FROM (SELECT DISTINCT queue FROM ins) q) AS notified FROM ins`
+  );
+}
+
+function values(task: NewTask): unknown[] {
+  return [task.queue, task.name, task.payload, task.priority, task.runAt ? task.runAt.toISOString() : null, task.delayMs, task.maxAttempts, task.timeoutMs, task.uniqueKey];
+}
 
 /**
- * One multi-row INSERT per chunk. ON CONFLICT lets the unique index decide between
- * concurrent enqueues of one key. The same statement NOTIFYs `channel` with each inserted
- * row's queue: PostgreSQL delivers it when the transaction commits (the caller's, if any)
- * and folds identical payloads into one.
+ * One INSERT … SELECT FROM unnest(…) per chunk (VALUES for a single task): one array
+ * parameter per column keeps the statement text the same for any number of rows, so PostgreSQL parses a short statement
+ * instead of thousands of placeholders. ON CONFLICT lets the unique index decide between
+ * concurrent enqueues of one key. `run_at` without an explicit time is the server's
+ * `now()` plus the delay. The same statement NOTIFYs `channel` once per queue that got a
+ * row; PostgreSQL delivers it when the transaction commits (the caller's, if any).
  */
 export async function insertTasks(exec: SqlExecutor, t: Tables, channel: string, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
   const out: TaskRow[] = [];
   for (const chunk of chunks(tasks, PER_STATEMENT)) {
-    const p = new PgParams();
-    const ch = p.add(channel);
-    const values = chunk.map((task) => {
-      const runAt = task.runAt ? p.add(task.runAt.toISOString(), 'timestamptz') : nowPlusMs(p, task.delayMs);
-      return (
-        `(${p.add(task.queue)}, ${p.add(task.name)}, ${p.add(task.payload)}, 'pending', ${p.add(task.priority, 'int')}, ${runAt}, 0, ` +
-        `${p.add(task.maxAttempts, 'int')}, ${p.add(task.timeoutMs, 'int')}, ${p.add(task.uniqueKey)}, false, now())`
-      );
-    });
-    const sql =
-      `WITH ins AS (INSERT INTO ${t.task} (${COLUMNS}) VALUES ${values.join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING *) ` +
-      `SELECT ins.*, pg_notify(${ch}, ins.queue) AS notified FROM ins`;
-    const rows = (await exec.all<TaskRow & { notified?: unknown }>(sql, p.values, ctx)).map(({ notified: _, ...row }) => row as TaskRow);
-    out.push(...(await matchInserted(chunk, rows, (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key = ANY($1::text[])`, [keys], ctx))));
+    let params: unknown[];
+    if (chunk.length === 1) {
+      params = [channel, ...values(chunk[0]!)];
+    } else {
+      const columns: unknown[][] = TYPES.map(() => []);
+      for (const task of chunk) values(task).forEach((value, i) => columns[i]!.push(value));
+      params = [channel, ...columns];
+    }
+    const rows = await exec.all<InsertedRow>(insertSql(t, chunk.length === 1 ? FROM_ONE : FROM_ARRAYS), params, ctx);
+    const stored = await matchInserted(
+      chunk,
+      rows,
+      (_task, row) => [Number(row.run_at), Number(row.created_at)],
+      (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key = ANY($1::text[])`, [keys], ctx),
+    );
+    for (const row of stored) out.push(row);
   }
   return out;
 }

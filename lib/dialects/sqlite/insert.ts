@@ -1,5 +1,5 @@
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { matchInserted } from '../match-inserted.js';
+import { matchInserted, type InsertedRow } from '../match-inserted.js';
 import { chunks, marks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
 
@@ -10,20 +10,27 @@ const PER_STATEMENT = 1000; // 9 params a row, well under SQLite's 32766
 /**
  * One multi-row INSERT … RETURNING per chunk. A row whose unique key is already open is
  * skipped by ON CONFLICT and answered with the open task, so concurrent enqueues of one key
- * yield one task (the constraint decides, not a read-then-write).
+ * yield one task (the constraint decides, not a read-then-write). Times are bound here, so
+ * only ids and keys come back: reading whole rows back cost more than inserting them.
  */
 export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
   const out: TaskRow[] = [];
   const now = Date.now();
+  const runAtOf = (task: NewTask) => (task.runAt ? task.runAt.getTime() : now + task.delayMs);
   for (const chunk of chunks(tasks, PER_STATEMENT)) {
     const params: unknown[] = [];
     for (const task of chunk) {
-      const runAt = task.runAt ? task.runAt.getTime() : now + task.delayMs;
-      params.push(task.queue, task.name, task.payload, task.priority, runAt, task.maxAttempts, task.timeoutMs, task.uniqueKey, now);
+      params.push(task.queue, task.name, task.payload, task.priority, runAtOf(task), task.maxAttempts, task.timeoutMs, task.uniqueKey, now);
     }
-    const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING *`;
-    const rows = await exec.all<TaskRow>(sql, params, ctx);
-    out.push(...(await matchInserted(chunk, rows, (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${marks(keys.length)})`, keys, ctx))));
+    const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING id, unique_key`;
+    const rows = await exec.all<InsertedRow>(sql, params, ctx);
+    const stored = await matchInserted(
+      chunk,
+      rows,
+      (task) => [runAtOf(task), now],
+      (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${marks(keys.length)})`, keys, ctx),
+    );
+    for (const row of stored) out.push(row);
   }
   return out;
 }

@@ -14,8 +14,14 @@ interface NativeDatabase {
 
 /** Enough for the runner's distinct statements (claim, finish and renew batch sizes) without growing unbounded. */
 const MAX_CACHED = 128;
-/** Multi-row inserts are long and rarely repeat exactly; preparing them again costs little next to running them. */
+/** Statements longer than this go to the small long-statement cache instead. */
 const MAX_CACHED_SQL_LENGTH = 4096;
+/**
+ * A bulk enqueue repeats one full-chunk insert (tens of kB of SQL) per chunk; preparing it
+ * cost a quarter of the time of running it. Only a few are kept: the rare other long
+ * statements (a last partial chunk) should not pin memory.
+ */
+const MAX_CACHED_LONG = 4;
 
 /**
  * Sends the runner's own statements to better-sqlite3 as cached prepared statements. The
@@ -27,6 +33,7 @@ const MAX_CACHED_SQL_LENGTH = 4096;
 export class PreparedSqliteExecutor extends SqlExecutor {
   private native: NativeDatabase | null | undefined;
   private readonly statements = new Map<string, NativeStatement>();
+  private readonly longStatements = new Map<string, NativeStatement>();
 
   constructor(private readonly host: MikroORM) {
     super(host);
@@ -63,6 +70,7 @@ export class PreparedSqliteExecutor extends SqlExecutor {
     if (this.native && !this.native.open) {
       this.native = undefined;
       this.statements.clear();
+      this.longStatements.clear();
     }
     if (this.native !== undefined) return this.native;
     const connection = this.host.em.getConnection() as { getNativeClient?: () => Promise<unknown> };
@@ -72,16 +80,17 @@ export class PreparedSqliteExecutor extends SqlExecutor {
   }
 
   private statement(db: NativeDatabase, sql: string): NativeStatement {
-    let stmt = this.statements.get(sql);
+    const long = sql.length > MAX_CACHED_SQL_LENGTH;
+    const cache = long ? this.longStatements : this.statements;
+    let stmt = cache.get(sql);
     if (stmt) {
       // Refresh its place so the least recently used statement is the one evicted.
-      this.statements.delete(sql);
+      cache.delete(sql);
     } else {
       stmt = db.prepare(sql);
-      if (sql.length > MAX_CACHED_SQL_LENGTH) return stmt;
-      if (this.statements.size >= MAX_CACHED) this.statements.delete(this.statements.keys().next().value!);
+      if (cache.size >= (long ? MAX_CACHED_LONG : MAX_CACHED)) cache.delete(cache.keys().next().value!);
     }
-    this.statements.set(sql, stmt);
+    cache.set(sql, stmt);
     return stmt;
   }
 
