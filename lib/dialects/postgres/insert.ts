@@ -4,8 +4,8 @@ import { chunks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
 
 const COLUMNS = 'queue, name, payload, status, priority, run_at, attempts, max_attempts, timeout_ms, unique_key, cancel_requested, created_at';
-/** Bounds the size of one statement's arrays (and of a transaction's first lock wait). */
-const PER_STATEMENT = 1000;
+/** Rows per INSERT statement: bounds the size of one statement's arrays. */
+export const ROWS_PER_INSERT = 1000;
 
 const FIELDS = 'queue, name, payload, priority, run_at, delay_ms, max_attempts, timeout_ms, unique_key';
 const TYPES = ['text', 'text', 'text', 'int', 'timestamptz', 'float8', 'int', 'int', 'text'];
@@ -41,7 +41,7 @@ function values(task: NewTask): unknown[] {
  */
 export async function insertTasks(exec: SqlExecutor, t: Tables, channel: string, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
   const out: TaskRow[] = [];
-  for (const chunk of chunks(tasks, PER_STATEMENT)) {
+  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
     let params: unknown[];
     if (chunk.length === 1) {
       params = [channel, ...values(chunk[0]!)];

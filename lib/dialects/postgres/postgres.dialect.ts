@@ -7,7 +7,7 @@ import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { quotedTables } from '../tables.js';
 import type { NewTask } from '../task-row.js';
 import { insertScheduled } from './insert-scheduled.js';
-import { insertTasks } from './insert.js';
+import { insertTasks, ROWS_PER_INSERT } from './insert.js';
 import { PgListener } from './pg-listener.js';
 import { withTransientRetry } from './transient-retry.js';
 
@@ -33,7 +33,14 @@ export class PostgresDialect extends SharedOpsDialect implements Dialect {
 
   insert(tasks: readonly NewTask[], ctx?: SqlContext) {
     // Inside the caller's transaction an error aborts that transaction, so only standalone inserts retry.
-    return ctx ? insertTasks(this.exec, this.t, this.channel, tasks, ctx) : withTransientRetry(() => insertTasks(this.exec, this.t, this.channel, tasks));
+    if (ctx) return insertTasks(this.exec, this.t, this.channel, tasks, ctx);
+    // Several statements go in one transaction: all or nothing, and a retry after a deadlock
+    // cannot insert again the chunks an earlier try had committed.
+    return withTransientRetry(() =>
+      tasks.length > ROWS_PER_INSERT
+        ? this.exec.transaction((trx) => insertTasks(this.exec, this.t, this.channel, tasks, trx))
+        : insertTasks(this.exec, this.t, this.channel, tasks),
+    );
   }
   insertScheduled(task: NewTask, slot: string) {
     return withTransientRetry(() => insertScheduled(this.exec, this.t, this.channel, task, slot));

@@ -5,7 +5,8 @@ import type { NewTask, TaskRow } from '../task-row.js';
 
 const COLUMNS = 'queue, name, payload, status, priority, run_at, attempts, max_attempts, timeout_ms, unique_key, cancel_requested, created_at';
 const ROW = "(?, ?, ?, 'pending', ?, ?, 0, ?, ?, ?, 0, ?)";
-const PER_STATEMENT = 1000; // 9 params a row, well under SQLite's 32766
+/** Rows per INSERT statement: 9 params a row, well under SQLite's 32766. */
+export const ROWS_PER_INSERT = 1000;
 
 /**
  * One multi-row INSERT … RETURNING per chunk. A row whose unique key is already open is
@@ -17,7 +18,7 @@ export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly 
   const out: TaskRow[] = [];
   const now = Date.now();
   const runAtOf = (task: NewTask) => (task.runAt ? task.runAt.getTime() : now + task.delayMs);
-  for (const chunk of chunks(tasks, PER_STATEMENT)) {
+  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
     const params: unknown[] = [];
     for (const task of chunk) {
       params.push(task.queue, task.name, task.payload, task.priority, runAtOf(task), task.maxAttempts, task.timeoutMs, task.uniqueKey, now);

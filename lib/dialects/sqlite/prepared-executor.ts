@@ -9,8 +9,12 @@ interface NativeStatement {
 }
 interface NativeDatabase {
   readonly open: boolean;
+  readonly inTransaction: boolean;
   prepare(sql: string): NativeStatement;
 }
+
+/** The `ctx` of statements inside {@link PreparedSqliteExecutor.transaction}; never a real Kysely handle. */
+const OWN_TRANSACTION = Object.freeze({ ownSqliteTransaction: true }) as unknown as SqlContext;
 
 /** Enough for the runner's distinct statements (claim, finish and renew batch sizes) without growing unbounded. */
 const MAX_CACHED = 128;
@@ -40,28 +44,46 @@ export class PreparedSqliteExecutor extends SqlExecutor {
   }
 
   override async all<Row>(sql: string, params: readonly unknown[] = [], ctx?: SqlContext): Promise<Row[]> {
-    const db = ctx ? null : await this.database();
-    if (!db) return super.all<Row>(sql, params, ctx);
-    return this.locked(() => {
-      const stmt = this.statement(db, sql);
-      if (stmt.reader) return stmt.all(params) as Row[];
-      stmt.run(params);
-      return [];
-    });
+    return (await this.run<Row>(sql, params, ctx)).rows;
   }
 
   override async run<Row = unknown>(sql: string, params: readonly unknown[] = [], ctx?: SqlContext): Promise<RunResult<Row>> {
+    // Inside our own transaction the connection lock is already held by it.
+    if (ctx === OWN_TRANSACTION) return this.execute<Row>(this.native!, sql, params);
     const db = ctx ? null : await this.database();
     if (!db) return super.run<Row>(sql, params, ctx);
-    return this.locked(() => {
-      const stmt = this.statement(db, sql);
-      if (stmt.reader) {
-        const rows = stmt.all(params) as Row[];
-        return { affected: rows.length, rows };
+    return this.locked(() => this.execute<Row>(db, sql, params));
+  }
+
+  /**
+   * A transaction of the runner's own (a multi-chunk enqueue, a batch of outcomes) on the
+   * native handle: BEGIN IMMEDIATE … COMMIT holding the connection lock throughout, with every
+   * statement from the prepared cache. Through the ORM it would prepare each statement again.
+   */
+  override async transaction<T>(fn: (ctx: SqlContext) => Promise<T>): Promise<T> {
+    const db = await this.database();
+    if (!db) return super.transaction(fn);
+    return this.locked(async () => {
+      this.statement(db, 'BEGIN IMMEDIATE').run([]);
+      try {
+        const out = await fn(OWN_TRANSACTION);
+        this.statement(db, 'COMMIT').run([]);
+        return out;
+      } catch (error) {
+        if (db.inTransaction) this.statement(db, 'ROLLBACK').run([]);
+        throw error;
       }
-      const info = stmt.run(params);
-      return { affected: info.changes, insertId: Number(info.lastInsertRowid), rows: [] };
     });
+  }
+
+  private execute<Row>(db: NativeDatabase, sql: string, params: readonly unknown[]): RunResult<Row> {
+    const stmt = this.statement(db, sql);
+    if (stmt.reader) {
+      const rows = stmt.all(params) as Row[];
+      return { affected: rows.length, rows };
+    }
+    const info = stmt.run(params);
+    return { affected: info.changes, insertId: Number(info.lastInsertRowid), rows: [] };
   }
 
   /** The better-sqlite3 handle, or null when the connection does not expose one (then Kysely is used). */
@@ -95,7 +117,7 @@ export class PreparedSqliteExecutor extends SqlExecutor {
   }
 
   /** Runs `fn` holding Kysely's connection (its lock serialises users of the one SQLite connection). */
-  private locked<T>(fn: () => T): Promise<T> {
+  private locked<T>(fn: () => T | Promise<T>): Promise<T> {
     const client = (this.host.em.getConnection() as unknown as { getClient(): SqlContext }).getClient();
     return client.connection().execute(async () => fn());
   }

@@ -6,7 +6,7 @@ import { quotedTables } from '../tables.js';
 import type { NewTask } from '../task-row.js';
 import { withBusyRetry } from './busy-retry.js';
 import { insertScheduled } from './insert-scheduled.js';
-import { insertTasks } from './insert.js';
+import { insertTasks, ROWS_PER_INSERT } from './insert.js';
 
 /**
  * SQLite: times are epoch milliseconds (as MikroORM stores Dates there) taken from this
@@ -33,7 +33,10 @@ export class SqliteDialect extends SharedOpsDialect implements Dialect {
   insert(tasks: readonly NewTask[], ctx?: SqlContext) {
     // Inside the caller's transaction a retry would replay into a transaction SQLite may have
     // rolled back, so only standalone inserts retry.
-    return ctx ? insertTasks(this.exec, this.t, tasks, ctx) : withBusyRetry(() => insertTasks(this.exec, this.t, tasks));
+    if (ctx) return insertTasks(this.exec, this.t, tasks, ctx);
+    // Several statements go in one transaction: all or nothing, and a retry after a busy error
+    // cannot insert again the chunks an earlier try had committed.
+    return withBusyRetry(() => (tasks.length > ROWS_PER_INSERT ? this.exec.transaction((trx) => insertTasks(this.exec, this.t, tasks, trx)) : insertTasks(this.exec, this.t, tasks)));
   }
   insertScheduled(task: NewTask, slot: string) {
     return withBusyRetry(() => insertScheduled(this.exec, this.t, task, slot));
