@@ -52,7 +52,7 @@ export async function open({ kind, location, concurrency, realistic: isRealistic
       MikroOrmModule.forRoot({ ...(await driverOptions(kind, location)), entities: [...ASYNC_RUNNER_ENTITIES, BenchWriteSchema], allowGlobalContext: false }),
       // prefetch 500 claims ahead as graphile-worker's local queue (size 500) does; see the README's
       // `prefetch` option for what it trades. The 'ours-p0' system runs with prefetch 0.
-      AsyncRunnerModule.forRoot({ concurrency, prefetch, autoStart: false }),
+      AsyncRunnerModule.forRoot({ concurrency, ...(prefetch ? { prefetch } : {}), autoStart: false }),
     ],
     providers: [BenchHandlers],
   })(BenchModule);

@@ -65,9 +65,10 @@ export function renderTables(results, cfg) {
   }
   if (results.memory) {
     const m = cfg.memoryN;
-    out.push(`### Memory: one worker runs ${fmtInt(m)} small tasks (RSS of the worker process)`, '',
-      table(['database', 'system', `after ${fmtInt(m / 10)}`, `after ${fmtInt(m / 2)}`, `after ${fmtInt(m)}`, 'growth', 'tasks/s'],
-        rowsOf(per('memory'), (c) => [fmtMb(c.rss?.[0]), fmtMb(c.rss?.[1]), fmtMb(c.rss?.[2]), c.growth === undefined ? '–' : `${(c.growth * 100).toFixed(1)}%`, fmtInt(c.tasksPerSec)])), '');
+    const pct = (a, b) => (a && b ? `${(((b - a) / a) * 100).toFixed(1)}%` : '–');
+    out.push(`### Memory: one worker runs ${fmtInt(m)} small tasks (RSS of the worker process, and JS heap in use, each read after a full garbage collection)`, '',
+      table(['database', 'system', `RSS after ${fmtInt(m / 10)}`, `after ${fmtInt(m / 2)}`, `after ${fmtInt(m)}`, 'RSS growth', `heap after ${fmtInt(m / 10)}`, `after ${fmtInt(m)}`, 'heap growth', 'tasks/s'],
+        rowsOf(per('memory'), (c) => [fmtMb(c.rss?.[0]), fmtMb(c.rss?.[1]), fmtMb(c.rss?.[2]), c.growth === undefined ? '–' : `${(c.growth * 100).toFixed(1)}%`, fmtMb(c.heap?.[0]), fmtMb(c.heap?.[2]), pct(c.heap?.[0], c.heap?.[2]), fmtInt(c.tasksPerSec)])), '');
   }
   if (results.realistic) {
     out.push(`### Realistic: ${fmtInt(cfg.realisticN)} tasks that each insert one row (ours through the handler's \`ctx.em\`; peers through their own connection)`, '',

@@ -14,7 +14,9 @@ function profileArgs(spec) {
  * warmed, cached or leaked from an earlier run carries over.
  */
 export function spawnChild(spec, { timeoutMs = 15 * 60_000 } = {}) {
-  const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: profileArgs(spec) });
+  // The memory run collects garbage before each reading (see child.mjs), so it needs gc().
+  const execArgv = [...profileArgs(spec), ...(spec.memoryMarks?.length ? ['--expose-gc'] : [])];
+  const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const listeners = new Set();
   let settle;
   const result = new Promise((resolve, reject) => (settle = { resolve, reject }));

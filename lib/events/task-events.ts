@@ -37,6 +37,11 @@ export class TaskEvents {
     return () => void this.listeners.delete(entry);
   }
 
+  /** Whether anyone listens: the runner skips building events nobody receives. */
+  get active(): boolean {
+    return this.listeners.size > 0;
+  }
+
   /** Delivers `event` to matching listeners. Used by the runner and the queue. */
   emit(event: TaskEvent): void {
     for (const { types, fn } of [...this.listeners]) {

@@ -60,6 +60,8 @@ export class TaskRunner {
   private wakeTimer: NodeJS.Timeout | undefined;
   /** Tasks this runner rescheduled, by id → next start (ms); runUntilEmpty waits for them. */
   private readonly retries = new Map<number, number>();
+  /** Handlers running plus outcomes not yet written, at most; new tasks wait above it. */
+  private readonly maxTracked: number;
   private emptyWaiters: (() => void)[] = [];
 
   constructor(
@@ -70,6 +72,7 @@ export class TaskRunner {
     private readonly events: TaskEvents,
   ) {
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
+    this.maxTracked = options.concurrency + Math.max(100, 2 * (options.concurrency + options.prefetch));
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
     this.sweeper = new LeaseSweeper(dialect, options.sweepIntervalMs, this.logger, () => this.wake());
   }
@@ -179,7 +182,7 @@ export class TaskRunner {
       this.launchBuffered();
       for (const queue of this.slots.rotation(this.turn++)) {
         if (this.state !== 'running') break;
-        const free = Math.max(0, this.slots.free(queue));
+        const free = this.running.size >= this.maxTracked ? 0 : Math.max(0, this.slots.free(queue));
         // Refill the buffer in large claims (at half empty), not one claim per freed slot.
         const held = this.prefetched.count(queue);
         const limit = free + (prefetch > 0 && held <= prefetch / 2 ? prefetch - held : 0);
@@ -220,7 +223,9 @@ export class TaskRunner {
   private launchBuffered(): void {
     if (this.state !== 'running') return;
     const queues = this.options.queues;
-    const hasSlot = (q: string) => this.slots.free(q) > 0;
+    // Back-pressure: a slot frees when its handler settles, before the outcome is written. With
+    // fast handlers, outcomes waiting for the database would otherwise pile up without bound.
+    const hasSlot = (q: string) => this.slots.free(q) > 0 && this.running.size < this.maxTracked;
     const lapsed: ClaimedTask[] = [];
     for (let next; this.prefetched.size > 0 && (next = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
       // After a stall (a blocked event loop) the lease may have run out and the task may
@@ -251,7 +256,7 @@ export class TaskRunner {
     if (handler) {
       // Guarded: at thousands of tasks a second, building lines nobody logs is measurable.
       if (Logger.isLevelEnabled('debug')) this.logger.debug(`Task ${task.id} (${task.name}) attempt ${task.attempts}/${task.maxAttempts} started.`);
-      this.events.emit({ type: 'started', task: eventTask(task) });
+      if (this.events.active) this.events.emit({ type: 'started', task: eventTask(task) });
     }
     entry.done = (async () => {
       try {
@@ -263,7 +268,7 @@ export class TaskRunner {
         if (outcome) {
           await this.writer.write(outcome);
           recordOutcome(outcome, this.counts, this.retries, this.logger);
-          this.events.emit(outcomeEvent(task, outcome));
+          if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
         }
       } catch (error) {
         this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
@@ -357,7 +362,7 @@ export class TaskRunner {
           for (const task of tasks) {
             const outcome: Outcome = { kind: 'cancelled', id: task.id, error: new TaskCancelledError().message };
             recordOutcome(outcome, this.counts, this.retries, this.logger, false);
-            this.events.emit(outcomeEvent(task, outcome));
+            if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
           }
         }
       } catch (error) {

@@ -1,5 +1,6 @@
+import { ID_LIST, idList } from './id-list.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { chunks, marks, type Tables } from '../tables.js';
+import { chunks, type Tables } from '../tables.js';
 import type { Outcome } from '../task-row.js';
 
 const FENCE = "locked_by = ? AND status = 'running'";
@@ -17,7 +18,7 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
     const ids = (sql: string, params: unknown[]) => exec.all<{ id: number }>(sql, params, ctx).then((rows) => rows.forEach((r) => applied.push(Number(r.id))));
     const plain = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).map((o) => o.id);
     for (const chunk of chunks(plain, 500)) {
-      await ids(`UPDATE ${t.task} SET status = 'succeeded', finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id IN (${marks(chunk.length)}) RETURNING id`, [now, workerId, ...chunk]);
+      await ids(`UPDATE ${t.task} SET status = 'succeeded', finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id IN (${ID_LIST}) RETURNING id`, [now, workerId, idList(chunk)]);
     }
     for (const o of outcomes) {
       switch (o.kind) {

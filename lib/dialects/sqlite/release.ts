@@ -1,5 +1,6 @@
+import { ID_LIST, idList } from './id-list.js';
 import type { SqlExecutor } from '../sql-executor.js';
-import { chunks, marks, type Tables } from '../tables.js';
+import { chunks, type Tables } from '../tables.js';
 
 /**
  * Hands back tasks this worker claimed ahead (prefetched) but never started: pending again,
@@ -12,8 +13,8 @@ export async function releaseTasks(exec: SqlExecutor, t: Tables, workerId: strin
       `UPDATE ${t.task} SET status = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'pending' END, attempts = attempts - 1, ` +
         `last_error = CASE WHEN cancel_requested = 1 THEN ? ELSE last_error END, finished_at = CASE WHEN cancel_requested = 1 THEN ? ELSE NULL END, ` +
         `unique_key = CASE WHEN cancel_requested = 1 THEN NULL ELSE unique_key END, locked_by = NULL, locked_until = NULL, started_at = NULL ` +
-        `WHERE locked_by = ? AND status = 'running' AND id IN (${marks(chunk.length)})`,
-      [cancelReason, Date.now(), workerId, ...chunk],
+        `WHERE locked_by = ? AND status = 'running' AND id IN (${ID_LIST})`,
+      [cancelReason, Date.now(), workerId, idList(chunk)],
     );
     released += res.affected;
   }

@@ -1,5 +1,6 @@
+import { ID_LIST, idList } from './id-list.js';
 import type { SqlExecutor } from '../sql-executor.js';
-import { chunks, marks, type Tables } from '../tables.js';
+import { chunks, type Tables } from '../tables.js';
 import { toBool } from '../row-values.js';
 
 /** Extends this worker's leases; reports which it still holds and which were asked to cancel. */
@@ -8,8 +9,8 @@ export async function renewLeases(exec: SqlExecutor, t: Tables, workerId: string
   const cancelRequested: number[] = [];
   for (const chunk of chunks(ids, 500)) {
     const rows = await exec.all<{ id: number; cancel_requested: unknown }>(
-      `UPDATE ${t.task} SET locked_until = ? WHERE locked_by = ? AND status = 'running' AND id IN (${marks(chunk.length)}) RETURNING id, cancel_requested`,
-      [Date.now() + leaseMs, workerId, ...chunk],
+      `UPDATE ${t.task} SET locked_until = ? WHERE locked_by = ? AND status = 'running' AND id IN (${ID_LIST}) RETURNING id, cancel_requested`,
+      [Date.now() + leaseMs, workerId, idList(chunk)],
     );
     for (const r of rows) {
       held.push(Number(r.id));
