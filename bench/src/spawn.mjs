@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { SYSTEMS } from '../adapters/index.mjs';
 
 const CHILD = fileURLToPath(new URL('./child.mjs', import.meta.url));
 
@@ -15,7 +16,7 @@ function profileArgs(spec) {
  */
 export function spawnChild(spec, { timeoutMs = 15 * 60_000 } = {}) {
   // The memory run collects garbage before each reading (see child.mjs), so it needs gc().
-  const execArgv = [...profileArgs(spec), ...(spec.memoryMarks?.length ? ['--expose-gc'] : [])];
+  const execArgv = [...profileArgs(spec), ...(spec.memoryMarks?.length ? ['--expose-gc'] : []), ...(SYSTEMS[spec.system]?.nodeFlags ?? [])];
   const child = fork(CHILD, [JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   const listeners = new Set();
   let settle;

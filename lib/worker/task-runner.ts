@@ -2,12 +2,12 @@ import type { MikroORM } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
 import type { ClaimedTask, Outcome } from '../dialects/task-row.js';
-import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { ShutdownError } from '../errors/shutdown.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import type { TaskEvents } from '../events/task-events.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
+import { LeaseRenewer } from './lease-renewer.js';
 import { LeaseSweeper } from './lease-sweeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
@@ -46,7 +46,6 @@ export class TaskRunner {
   private ticking = false;
   /** Settles when the current claim round ends (stop() waits for it, bounded). */
   private tickDone: Promise<void> = Promise.resolve();
-  private renewing = false;
   private launchTurn = 0;
   private again = false;
   private turn = 0;
@@ -55,7 +54,7 @@ export class TaskRunner {
   private claimPausedUntil = 0;
   private stopBaseline = 0;
   private stopping: Promise<void> | null = null;
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private readonly renewer: LeaseRenewer;
   private readonly sweeper: LeaseSweeper;
   private wakeTimer: NodeJS.Timeout | undefined;
   /** Tasks this runner rescheduled, by id → next start (ms); runUntilEmpty waits for them. */
@@ -74,6 +73,8 @@ export class TaskRunner {
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
     this.maxTracked = options.concurrency + Math.max(100, 2 * (options.concurrency + options.prefetch));
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
+    const { workerId, leaseMs } = options;
+    this.renewer = new LeaseRenewer(dialect, options.leaseRenewIntervalMs, { workerId, leaseMs, running: this.running, prefetched: this.prefetched, release: (tasks, why) => void this.release(tasks, why) }, this.logger);
     this.sweeper = new LeaseSweeper(dialect, options.sweepIntervalMs, this.logger, () => this.wake());
   }
 
@@ -100,7 +101,7 @@ export class TaskRunner {
     this.retries.clear();
     this.writer.open();
     this.state = 'running';
-    this.leaseTimer = setInterval(() => void this.renewLeases(), this.options.leaseRenewIntervalMs);
+    this.renewer.start();
     this.sweeper.start();
     this.logger.log(`Runner ${this.options.workerId} started on queue(s) ${this.options.queues.join(', ')} with ${this.options.concurrency} slot(s).`);
     this.wake();
@@ -318,36 +319,6 @@ export class TaskRunner {
     });
   }
 
-  private async renewLeases(): Promise<void> {
-    // One renewal at a time: while the database stalls, stacked renewals would each hold a
-    // pooled connection that finishes and claims need.
-    if (this.renewing || (this.running.size === 0 && this.prefetched.size === 0)) return;
-    this.renewing = true;
-    const ids = [...this.running.keys(), ...this.prefetched.ids()];
-    try {
-      const sentAt = performance.now();
-      const { held, cancelRequested } = await this.dialect.renew(this.options.workerId, ids, this.options.leaseMs);
-      this.prefetched.extend(held, sentAt + this.options.leaseMs);
-      const heldSet = new Set(held);
-      for (const id of ids) {
-        if (heldSet.has(id)) continue;
-        const entry = this.running.get(id);
-        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.options.workerId));
-        // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
-        else if (this.prefetched.remove(id)) this.logger.warn(`Task ${id}, claimed ahead, lost its lease before it started; left to its new owner.`);
-      }
-      for (const id of cancelRequested) {
-        const entry = this.running.get(id);
-        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
-        else if (this.prefetched.has(id)) this.release([this.prefetched.remove(id)!], 'cancel');
-      }
-    } catch (error) {
-      this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
-    } finally {
-      this.renewing = false;
-    }
-  }
-
   /**
    * Hands prefetched tasks back to the table: pending with their attempt returned, or
    * cancelled when their cancel was requested. If that fails, their leases expire and the
@@ -399,7 +370,7 @@ export class TaskRunner {
         await settlesWithin(all(), 1000);
         this.writer.close();
       }
-      clearInterval(this.leaseTimer);
+      this.renewer.stop();
       this.state = 'stopped';
       this.stopping = null;
       const waiters = this.emptyWaiters;

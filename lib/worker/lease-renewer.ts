@@ -1,0 +1,78 @@
+import type { LoggerService } from '@nestjs/common';
+import type { Dialect } from '../dialects/dialect.js';
+import type { ClaimedTask } from '../dialects/task-row.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
+import { TaskCancelledError } from '../errors/task-cancelled.error.js';
+import type { PrefetchBuffer } from './prefetch-buffer.js';
+
+/** What the renewer needs of a task running in this process. */
+export interface RenewableTask {
+  readonly controller: AbortController;
+}
+
+/** The runner's side of lease renewal: what it holds, and how it hands back claimed-ahead tasks. */
+export interface LeaseHolder {
+  readonly workerId: string;
+  readonly leaseMs: number;
+  readonly running: ReadonlyMap<number, RenewableTask>;
+  readonly prefetched: PrefetchBuffer;
+  release(tasks: ClaimedTask[], why: 'cancel' | 'stop'): void;
+}
+
+/**
+ * Renews, on a timer, the leases of every task this runner holds (running and claimed ahead),
+ * and acts on what the renewal reports: a lost lease aborts the handler (or drops a task not
+ * yet started), and a cancel requested from another process aborts it (or ends it unstarted).
+ */
+export class LeaseRenewer {
+  private timer: NodeJS.Timeout | undefined;
+  private renewing = false;
+
+  constructor(
+    private readonly dialect: Dialect,
+    private readonly intervalMs: number,
+    private readonly holder: LeaseHolder,
+    private readonly logger: LoggerService,
+  ) {}
+
+  start(): void {
+    clearInterval(this.timer);
+    this.timer = setInterval(() => void this.renew(), this.intervalMs);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private async renew(): Promise<void> {
+    const { running, prefetched } = this.holder;
+    // One renewal at a time: while the database stalls, stacked renewals would each hold a
+    // pooled connection that finishes and claims need.
+    if (this.renewing || (running.size === 0 && prefetched.size === 0)) return;
+    this.renewing = true;
+    const ids = [...running.keys(), ...prefetched.ids()];
+    try {
+      const sentAt = performance.now();
+      const { held, cancelRequested } = await this.dialect.renew(this.holder.workerId, ids, this.holder.leaseMs);
+      prefetched.extend(held, sentAt + this.holder.leaseMs);
+      const heldSet = new Set(held);
+      for (const id of ids) {
+        if (heldSet.has(id)) continue;
+        const entry = running.get(id);
+        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+        // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
+        else if (prefetched.remove(id)) this.logger.warn(`Task ${id}, claimed ahead, lost its lease before it started; left to its new owner.`);
+      }
+      for (const id of cancelRequested) {
+        const entry = running.get(id);
+        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
+        else if (prefetched.has(id)) this.holder.release([prefetched.remove(id)!], 'cancel');
+      }
+    } catch (error) {
+      this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
+    } finally {
+      this.renewing = false;
+    }
+  }
+}
