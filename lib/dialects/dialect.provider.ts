@@ -32,12 +32,27 @@ function checkEntities(orm: MikroORM, prefix: string): void {
   }
 }
 
+/**
+ * MySQL/MariaDB have no partial indexes: MikroORM refuses to generate them there (MariaDB) or
+ * cannot combine them with the claim index's sort order (MySQL). Say which schemas to register.
+ */
+function checkNoPartialIndexes(orm: MikroORM): void {
+  const meta = orm.getMetadata().find(Task as never);
+  if ([...(meta?.indexes ?? []), ...(meta?.uniques ?? [])].some((index) => index.where !== undefined)) {
+    throw new ConfigMismatchError(
+      'The Task entity was registered with partial indexes, which MySQL and MariaDB do not have. ' +
+        "Register asyncRunnerEntities({ partialIndexes: false }) (with your tablePrefix, if any) instead of ASYNC_RUNNER_ENTITIES.",
+    );
+  }
+}
+
 export const dialectProvider: Provider = {
   provide: DIALECT,
   inject: [MikroORM, RESOLVED_OPTIONS],
   useFactory: async (orm: MikroORM, options: ResolvedAsyncRunnerOptions): Promise<Dialect> => {
     checkEntities(orm, options.tablePrefix);
     const dialect = resolveDialect(orm, options.tablePrefix);
+    if (dialect.name === 'mysql') checkNoPartialIndexes(orm);
     // MySQL/MariaDB TEXT holds 65,535 bytes; a larger limit would let a value through
     // validation that the database then refuses.
     if (dialect.name === 'mysql' && options.maxPayloadBytes > 65_535) {

@@ -1,4 +1,5 @@
-import { BigIntType, EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema, type EntitySchemaMetadata } from '@mikro-orm/core';
+import { checkBoolean, checkKnownKeys, checkObject } from '../options/validators.js';
 import { AsyncStop } from './async-stop.entity.js';
 import { Task } from './task.entity.js';
 
@@ -10,14 +11,40 @@ export function tableNames(prefix: string): { task: string; stop: string } {
   return { task: `${prefix}task`, stop: `${prefix}stop` };
 }
 
-// Ids are BIGINT columns but `number` in JS (as the classes declare and TaskQueue.get takes):
-// a plain `columnType: 'bigint'` made MikroORM hydrate them as BigInt for the host's EntityManager.
-// Column names are pinned with fieldName so the host's naming strategy cannot rename the
-// columns the runner's hand-written SQL relies on.
-function taskSchema(prefix: string): EntitySchema<Task> {
-  return new EntitySchema<Task>({
-    class: Task,
-    tableName: tableNames(prefix).task,
+/**
+ * Indexes for SQLite and PostgreSQL: each indexes only the rows its queries read. A task row
+ * is written three or four times (insert, claim, finish, maybe a retry). On PostgreSQL a write
+ * that changes an indexed column adds an entry to every index the row belongs to, and an index
+ * whose predicate the row does not meet costs nothing; the full indexes took ten index entries
+ * per task for the claim and finish alone, these take four. Both databases also keep smaller
+ * indexes: the claim index holds what is waiting, not every task ever run.
+ */
+function partialIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
+  return {
+    indexes: [
+      // The claim's WHERE and ORDER BY (priority DESC, run_at, id), over pending rows only.
+      {
+        name: `${prefix}task_claim_idx`,
+        columns: [{ name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
+        where: "status = 'pending'",
+      },
+      // The expired-lease sweep reads running rows (the tasks in flight). Keyed by id, which
+      // never changes, so lease renewals stay in-place updates.
+      { name: `${prefix}task_running_idx`, properties: ['id'], where: "status = 'running'" },
+      // Retention deletes finished rows by status and age.
+      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'], where: 'finished_at IS NOT NULL' },
+    ],
+    uniques: [
+      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'], where: 'unique_key IS NOT NULL' },
+      // Never released when the task finishes: a schedule slot yields one task, ever.
+      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'], where: 'schedule_slot IS NOT NULL' },
+    ],
+  };
+}
+
+/** Indexes for MySQL and MariaDB, which have no partial indexes (MariaDB refuses `where`). */
+function fullIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
+  return {
     indexes: [
       // Same column order and directions as the claim's WHERE and ORDER BY (priority DESC,
       // run_at, id), so a claim reads the first due rows off the index instead of sorting
@@ -28,14 +55,24 @@ function taskSchema(prefix: string): EntitySchema<Task> {
         name: `${prefix}task_claim_idx`,
         columns: [{ name: 'status' }, { name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
       },
-      // Retention deletes finished rows by status and age.
       { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'] },
     ],
     uniques: [
       { name: `${prefix}task_unique_key`, properties: ['uniqueKey'] },
-      // Never released when the task finishes: a schedule slot yields one task, ever.
       { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'] },
     ],
+  };
+}
+
+// Ids are BIGINT columns but `number` in JS (as the classes declare and TaskQueue.get takes):
+// a plain `columnType: 'bigint'` made MikroORM hydrate them as BigInt for the host's EntityManager.
+// Column names are pinned with fieldName so the host's naming strategy cannot rename the
+// columns the runner's hand-written SQL relies on.
+function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
+  return new EntitySchema<Task>({
+    class: Task,
+    tableName: tableNames(prefix).task,
+    ...(partial ? partialIndexes(prefix) : fullIndexes(prefix)),
     properties: {
       id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
       queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default' },
@@ -75,17 +112,37 @@ function stopSchema(prefix: string): EntitySchema<AsyncStop> {
   });
 }
 
+/** Options of {@link asyncRunnerEntities}. */
+export interface AsyncRunnerEntitiesOptions {
+  /** Prefix of the two tables; pass the same one to `AsyncRunnerModule.forRoot()`. @default 'async_runner_' */
+  tablePrefix?: string;
+  /**
+   * Partial indexes (each indexes only the rows its queries read), for SQLite and PostgreSQL.
+   * Set `false` on MySQL and MariaDB, which have none; the runner refuses to start there with
+   * partial indexes registered. @default true
+   */
+  partialIndexes?: boolean;
+}
+
 /**
- * Entity schemas for the host's MikroORM config when the tables need a custom prefix.
- * Pass the same `tablePrefix` to `AsyncRunnerModule.forRoot()`; the runner checks they match.
+ * Entity schemas for the host's MikroORM config: with a custom table prefix, or on MySQL and
+ * MariaDB (`partialIndexes: false`).
+ * @throws InvalidOptionError for an unknown key or a non-boolean `partialIndexes`
  *
  * @example
  * MikroOrmModule.forRoot({ entities: [...asyncRunnerEntities({ tablePrefix: 'jobs_' }), User] })
+ * MikroOrmModule.forRoot({ driver: MariaDbDriver, entities: [...asyncRunnerEntities({ partialIndexes: false }), User] })
  */
-export function asyncRunnerEntities(options: { tablePrefix?: string } = {}): [EntitySchema<Task>, EntitySchema<AsyncStop>] {
+export function asyncRunnerEntities(options: AsyncRunnerEntitiesOptions = {}): [EntitySchema<Task>, EntitySchema<AsyncStop>] {
+  checkKnownKeys('asyncRunnerEntities', checkObject('asyncRunnerEntities', options), ['tablePrefix', 'partialIndexes']);
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
-  return [taskSchema(prefix), stopSchema(prefix)];
+  const partial = options.partialIndexes === undefined ? true : checkBoolean('asyncRunnerEntities.partialIndexes', options.partialIndexes);
+  return [taskSchema(prefix, partial), stopSchema(prefix)];
 }
 
-/** `Task` and `AsyncStop` schemas with the default table prefix, for the host's `entities` list. */
+/**
+ * `Task` and `AsyncStop` schemas with the default table prefix and partial indexes, for the
+ * host's `entities` list on SQLite and PostgreSQL. On MySQL/MariaDB use
+ * `asyncRunnerEntities({ partialIndexes: false })`.
+ */
 export const ASYNC_RUNNER_ENTITIES = asyncRunnerEntities();

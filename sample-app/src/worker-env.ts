@@ -13,6 +13,8 @@ export interface WorkerConfig {
   runner: AsyncRunnerOptions;
   /** Create or update the tables before starting (DB_SCHEMA=update). */
   updateSchema: boolean;
+  /** MySQL and MariaDB have no partial indexes (see asyncRunnerEntities). */
+  partialIndexes: boolean;
 }
 
 function int(env: NodeJS.ProcessEnv, key: string): number | undefined {
@@ -50,5 +52,5 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   set('sweepIntervalMs', 'SWEEP_INTERVAL_MS');
   set('pollIntervalMs', 'POLL_INTERVAL_MS');
   set('shutdownTimeoutMs', 'SHUTDOWN_TIMEOUT_MS');
-  return { orm, runner, updateSchema: env.DB_SCHEMA === 'update' };
+  return { orm, runner, updateSchema: env.DB_SCHEMA === 'update', partialIndexes: kind !== 'mysql' && kind !== 'mariadb' };
 }

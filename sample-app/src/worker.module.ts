@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule } from 'nest-async-runner';
+import { AsyncRunnerModule, asyncRunnerEntities } from 'nest-async-runner';
 import type { WorkerConfig } from './worker-env.js';
 import { WorkerDemoHandlers } from './worker-handlers.js';
 
@@ -14,7 +14,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        MikroOrmModule.forRoot({ ...config.orm, entities: [...ASYNC_RUNNER_ENTITIES], registerRequestContext: false } as never),
+        MikroOrmModule.forRoot({ ...config.orm, entities: asyncRunnerEntities({ partialIndexes: config.partialIndexes }), registerRequestContext: false } as never),
         AsyncRunnerModule.forRoot({ ...config.runner, autoStart: false }),
       ],
       providers: [WorkerDemoHandlers],

@@ -7,6 +7,7 @@ import { MariaDbDriver } from '@mikro-orm/mariadb';
 import { MikroORM as MariaDbORM } from '@mikro-orm/mariadb';
 import { PostgreSqlDriver, MikroORM as PgORM } from '@mikro-orm/postgresql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
+import { asyncRunnerEntities } from '../../lib/index.js';
 
 /** The databases the suite runs on. */
 export type DbKind = 'sqlite' | 'postgres' | 'mariadb';
@@ -34,6 +35,11 @@ export function ormOptions(kind: DbKind, dbName: string): Options {
     case 'mariadb':
       return { driver: MariaDbDriver, dbName, ...MARIA } as unknown as Options;
   }
+}
+
+/** The runner's entity schemas as an app on `kind` registers them (MariaDB has no partial indexes). */
+export function runnerEntities(kind: DbKind, partialIndexes = kind !== 'mariadb') {
+  return asyncRunnerEntities({ partialIndexes });
 }
 
 async function withAdmin(kind: 'postgres' | 'mariadb', fn: (exec: (sql: string) => Promise<void>) => Promise<void>): Promise<void> {

@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { Global, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { MikroORM } from '@mikro-orm/core';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule } from '../../lib/index.js';
-import { createTestDatabase, type DbKind } from './databases.js';
+import { AsyncRunnerModule } from '../../lib/index.js';
+import { createTestDatabase, type DbKind, runnerEntities } from './databases.js';
 
 @Global()
 @Module({})
@@ -16,9 +16,14 @@ const silent = { log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fata
  * booted). The ORM is created here, not through a Nest module, so it is closed even when Nest
  * never finishes compiling; the module is closed too, and the database dropped.
  */
-export async function startupError(kind: DbKind, runner: DynamicModule | ((m: typeof AsyncRunnerModule) => DynamicModule), providers: Provider[] = []): Promise<unknown> {
+export async function startupError(
+  kind: DbKind,
+  runner: DynamicModule | ((m: typeof AsyncRunnerModule) => DynamicModule),
+  providers: Provider[] = [],
+  entities: unknown[] = runnerEntities(kind),
+): Promise<unknown> {
   const db = await createTestDatabase(kind);
-  const orm = await MikroORM.init({ ...db.orm, entities: [...ASYNC_RUNNER_ENTITIES], allowGlobalContext: false } as never);
+  const orm = await MikroORM.init({ ...db.orm, entities, allowGlobalContext: false } as never);
   let moduleRef: TestingModule | undefined;
   try {
     moduleRef = await Test.createTestingModule({

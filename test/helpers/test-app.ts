@@ -3,8 +3,8 @@ import type { INestApplicationContext, LoggerService, Provider } from '@nestjs/c
 import { Test } from '@nestjs/testing';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, TaskQueue, type AsyncRunnerOptions } from '../../lib/index.js';
-import { createTestDatabase, type DbKind, type TestDatabase } from './databases.js';
+import { AsyncRunnerModule, AsyncRunnerService, TaskQueue, type AsyncRunnerOptions } from '../../lib/index.js';
+import { createTestDatabase, type DbKind, type TestDatabase, runnerEntities } from './databases.js';
 
 /** A Nest app with the runner on a fresh database, and the handles tests use. */
 export interface TestApp {
@@ -26,6 +26,8 @@ export interface TestAppOptions {
   /** Extra ORM options (entities are always the runner's plus these). */
   orm?: Partial<Options>;
   entities?: unknown[];
+  /** The runner's schemas with or without partial indexes (default: as the database supports). */
+  partialIndexes?: boolean;
   /** Create the schema (default true; false when reusing a database that has it). */
   createSchema?: boolean;
   /** Receives the app's log lines (see `captureLogs`); silent by default unless TEST_LOGS is set. */
@@ -37,7 +39,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = options.db ?? (await createTestDatabase(options.kind ?? 'sqlite'));
   const moduleRef = await Test.createTestingModule({
     imports: [
-      MikroOrmModule.forRoot({ ...db.orm, ...options.orm, entities: [...ASYNC_RUNNER_ENTITIES, ...((options.entities ?? []) as never[])], allowGlobalContext: false } as never),
+      MikroOrmModule.forRoot({ ...db.orm, ...options.orm, entities: [...runnerEntities(db.kind, options.partialIndexes), ...((options.entities ?? []) as never[])], allowGlobalContext: false } as never),
       AsyncRunnerModule.forRoot({ autoStart: false, pollIntervalMs: 50, ...options.runner }),
     ],
     providers: options.providers ?? [],

@@ -3,8 +3,8 @@ import { it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, InvalidOptionError, NotReadyError, TaskHandler, TaskQueue, TaskStatus, type TaskContext } from '../../lib/index.js';
-import { createTestDatabase } from '../helpers/databases.js';
+import { AsyncRunnerModule, InvalidOptionError, NotReadyError, TaskHandler, TaskQueue, TaskStatus, type TaskContext } from '../../lib/index.js';
+import { createTestDatabase, runnerEntities } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { startupError } from '../helpers/startup-error.js';
@@ -65,7 +65,7 @@ eachDatabase('boot and shutdown', (kind) => {
 it('enqueue before the app is initialised says so, instead of claiming the name is unknown', async () => {
   const db = await createTestDatabase('sqlite');
   const moduleRef = await Test.createTestingModule({
-    imports: [MikroOrmModule.forRoot({ ...db.orm, entities: [...ASYNC_RUNNER_ENTITIES] } as never), AsyncRunnerModule.forRoot({ autoStart: false })],
+    imports: [MikroOrmModule.forRoot({ ...db.orm, entities: [...runnerEntities(db.kind)] } as never), AsyncRunnerModule.forRoot({ autoStart: false })],
     providers: [Jobs],
   })
     .setLogger({ log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} })

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { MikroORM } from '@mikro-orm/core';
-import { ASYNC_RUNNER_ENTITIES, Task } from '../../lib/index.js';
+import { Task } from '../../lib/index.js';
 import { SqlExecutor } from '../../lib/dialects/sql-executor.js';
 import { quotedTables, type Tables } from '../../lib/dialects/tables.js';
 import type { CancelResult, FinishedStatus, NewTask, TaskRow } from '../../lib/dialects/task-row.js';
@@ -22,7 +22,7 @@ import * as myCancel from '../../lib/dialects/mysql/cancel.js';
 import * as myRetry from '../../lib/dialects/mysql/retry.js';
 import * as myScheduled from '../../lib/dialects/mysql/insert-scheduled.js';
 import * as myDelete from '../../lib/dialects/mysql/delete-finished.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { createTestDatabase, type TestDatabase, runnerEntities } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
 
 interface Ops {
@@ -53,7 +53,7 @@ eachDatabase('feature operations SQL', (kind) => {
 
   before(async () => {
     db = await createTestDatabase(kind);
-    orm = await MikroORM.init({ ...db.orm, entities: [...ASYNC_RUNNER_ENTITIES], allowGlobalContext: true } as never);
+    orm = await MikroORM.init({ ...db.orm, entities: [...runnerEntities(db.kind)], allowGlobalContext: true } as never);
     await orm.schema.create();
     exec = new SqlExecutor(orm);
     t = quotedTables('async_runner_', quote);

@@ -5,8 +5,8 @@ import { Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, TaskHandler, TaskQueue, type AsyncRunnerOptions } from '../../lib/index.js';
-import { createTestDatabase, type DbKind } from '../helpers/databases.js';
+import { AsyncRunnerModule, AsyncRunnerService, TaskHandler, TaskQueue, type AsyncRunnerOptions } from '../../lib/index.js';
+import { createTestDatabase, type DbKind, runnerEntities } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { within } from '../helpers/wait.js';
 
@@ -43,7 +43,7 @@ class Work {
 async function boot(kind: DbKind, runner: DynamicModule, expectedWorker: string): Promise<void> {
   const db = await createTestDatabase(kind);
   const moduleRef = await Test.createTestingModule({
-    imports: [MikroOrmModule.forRoot({ ...db.orm, entities: [...ASYNC_RUNNER_ENTITIES], allowGlobalContext: false } as never), runner],
+    imports: [MikroOrmModule.forRoot({ ...db.orm, entities: [...runnerEntities(db.kind)], allowGlobalContext: false } as never), runner],
     providers: [Work],
   })
     .setLogger({ log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {} })

@@ -6,8 +6,8 @@ import { Interval, ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { Test } from '@nestjs/testing';
 import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ASYNC_RUNNER_ENTITIES, AsyncRunnerModule, AsyncRunnerService, POLL_INTERVAL_NAME } from '../../lib/index.js';
-import { createTestDatabase } from '../helpers/databases.js';
+import { AsyncRunnerModule, AsyncRunnerService, POLL_INTERVAL_NAME } from '../../lib/index.js';
+import { createTestDatabase, runnerEntities } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
 
 @Injectable()
@@ -24,7 +24,7 @@ eachDatabase('with the host’s own ScheduleModule', (kind) => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         ScheduleModule.forRoot(),
-        MikroOrmModule.forRoot({ ...db.orm, entities: [...ASYNC_RUNNER_ENTITIES], allowGlobalContext: false } as never),
+        MikroOrmModule.forRoot({ ...db.orm, entities: [...runnerEntities(db.kind)], allowGlobalContext: false } as never),
         AsyncRunnerModule.forRoot({ pollIntervalMs: 50 }),
       ],
       providers: [HostJobs],

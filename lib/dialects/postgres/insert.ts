@@ -19,7 +19,7 @@ function insertSql(t: Tables, from: string): string {
     `WITH ins AS (INSERT INTO ${t.task} (${COLUMNS}) ` +
     `SELECT v.queue, v.name, v.payload, 'pending', v.priority, coalesce(v.run_at, now() + v.delay_ms * interval '1 millisecond'), 0, ` +
     `v.max_attempts, v.timeout_ms, v.unique_key, false, now() FROM ${from} ` +
-    `ON CONFLICT (unique_key) DO NOTHING RETURNING id, unique_key, run_at, created_at, queue) ` +
+    `ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING RETURNING id, unique_key, run_at, created_at, queue) ` +
     // Times as epoch ms (exact: the columns hold ms), which is cheaper to read than timestamp
     // text. An uncorrelated subquery runs once, on the first returned row: no row, no wake-up.
     `SELECT id, unique_key, (extract(epoch FROM run_at) * 1000)::int8 AS run_at, (extract(epoch FROM created_at) * 1000)::int8 AS created_at, ` +
@@ -35,7 +35,8 @@ function values(task: NewTask): unknown[] {
  * One INSERT … SELECT FROM unnest(…) per chunk (VALUES for a single task): one array
  * parameter per column keeps the statement text the same for any number of rows, so PostgreSQL parses a short statement
  * instead of thousands of placeholders. ON CONFLICT lets the unique index decide between
- * concurrent enqueues of one key. `run_at` without an explicit time is the server's
+ * concurrent enqueues of one key; its target names the partial index's predicate, which also
+ * infers a full unique index. `run_at` without an explicit time is the server's
  * `now()` plus the delay. The same statement NOTIFYs `channel` once per queue that got a
  * row; PostgreSQL delivers it when the transaction commits (the caller's, if any).
  */

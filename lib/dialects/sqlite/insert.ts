@@ -11,8 +11,9 @@ export const ROWS_PER_INSERT = 1000;
 /**
  * One multi-row INSERT … RETURNING per chunk. A row whose unique key is already open is
  * skipped by ON CONFLICT and answered with the open task, so concurrent enqueues of one key
- * yield one task (the constraint decides, not a read-then-write). Times are bound here, so
- * only ids and keys come back: reading whole rows back cost more than inserting them.
+ * yield one task (the constraint decides, not a read-then-write). The conflict target names
+ * the partial unique index's predicate, which also matches a full unique index. Times are
+ * bound here, so only ids and keys come back: reading whole rows back cost more than inserting them.
  */
 export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
   const out: TaskRow[] = [];
@@ -23,7 +24,7 @@ export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly 
     for (const task of chunk) {
       params.push(task.queue, task.name, task.payload, task.priority, runAtOf(task), task.maxAttempts, task.timeoutMs, task.uniqueKey, now);
     }
-    const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) DO NOTHING RETURNING id, unique_key`;
+    const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING RETURNING id, unique_key`;
     const rows = await exec.all<InsertedRow>(sql, params, ctx);
     const stored = await matchInserted(
       chunk,
