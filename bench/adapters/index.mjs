@@ -2,7 +2,7 @@
 export const SYSTEMS = {
   ours: { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner' },
   // The same runner with claims sized to free slots (the default): what prefetch buys.
-  'ours-p0': { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner, prefetch 0', workloads: ['drain', 'scaling'] },
+  'ours-p0': { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner, prefetch 0', workloads: ['drain', 'scaling', 'memory'] },
   // The same runner (prefetch 500) in a process whose V8 young generation is capped: what RSS
   // the runner itself holds once V8's default young-generation growth is out of the picture.
   'ours-young2': { dbs: ['sqlite', 'postgres'], label: 'nest-async-runner, node --max-semi-space-size=2', workloads: ['memory'], nodeFlags: ['--max-semi-space-size=2'] },
