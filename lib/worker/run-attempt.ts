@@ -43,9 +43,15 @@ export async function runAttempt(
   const timeoutMs = task.timeoutMs ?? handler.timeoutMs;
   const timer = timeoutMs ? setTimeout(() => controller.abort(new TaskTimeoutError(timeoutMs)), timeoutMs) : undefined;
   const settled = runHandler(task, handler, controller.signal, deps);
+  // One promise settled by whichever comes first, and the abort listener removed afterwards:
+  // a race against a promise that never settles left a listener and two promises per task.
+  let onAbort: (() => void) | undefined;
   try {
-    const aborted = new Promise<typeof NEVER>((resolve) => controller.signal.addEventListener('abort', () => resolve(NEVER), { once: true }));
-    let first = await Promise.race([settled, aborted]);
+    let first = await new Promise<Settled | typeof NEVER>((resolve) => {
+      onAbort = () => resolve(NEVER);
+      controller.signal.addEventListener('abort', onAbort, { once: true });
+      void settled.then(resolve);
+    });
     if (first === NEVER) {
       const grace = Math.min(timeoutMs ?? 5000, 5000);
       let graceTimer: NodeJS.Timeout | undefined;
@@ -63,6 +69,7 @@ export async function runAttempt(
     return toOutcome(task, handler, first, controller.signal, deps);
   } finally {
     clearTimeout(timer);
+    controller.signal.removeEventListener('abort', onAbort!);
   }
 }
 

@@ -12,7 +12,7 @@ import { LeaseSweeper } from './lease-sweeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
-import { runAttempt } from './run-attempt.js';
+import { runAttempt, type AttemptDeps } from './run-attempt.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
@@ -62,9 +62,10 @@ export class TaskRunner {
   /** Handlers running plus outcomes not yet written, at most; new tasks wait above it. */
   private readonly maxTracked: number;
   private emptyWaiters: (() => void)[] = [];
+  private readonly attemptDeps: AttemptDeps;
 
   constructor(
-    private readonly orm: MikroORM,
+    orm: MikroORM,
     private readonly dialect: Dialect,
     private readonly registry: HandlerRegistry,
     private readonly options: ResolvedAsyncRunnerOptions,
@@ -76,6 +77,7 @@ export class TaskRunner {
     const { workerId, leaseMs } = options;
     this.renewer = new LeaseRenewer(dialect, options.leaseRenewIntervalMs, { workerId, leaseMs, running: this.running, prefetched: this.prefetched, release: (tasks, why) => void this.release(tasks, why) }, this.logger);
     this.sweeper = new LeaseSweeper(dialect, options.sweepIntervalMs, this.logger, () => this.wake());
+    this.attemptDeps = { orm, dialect, workerId, maxPayloadBytes: options.maxPayloadBytes, logger: this.logger };
   }
 
   get status(): RunnerStatus {
@@ -262,7 +264,7 @@ export class TaskRunner {
     entry.done = (async () => {
       try {
         const outcome: Outcome | null = handler
-          ? await runAttempt(task, handler, controller, { orm: this.orm, dialect: this.dialect, workerId: this.options.workerId, maxPayloadBytes: this.options.maxPayloadBytes, logger: this.logger }, freeSlot)
+          ? await runAttempt(task, handler, controller, this.attemptDeps, freeSlot)
           : { kind: 'retry', id: task.id, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
         entry.handlerSettled = true;
         freeSlot();
