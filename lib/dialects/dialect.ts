@@ -1,5 +1,6 @@
 import type { CancelResult, ClaimedTask, FinishedStatus, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
 import type { SqlContext } from './sql-executor.js';
+import type { HeldTask } from './by-attempt.js';
 
 /** What a claim asks for. */
 export interface ClaimRequest {
@@ -12,8 +13,9 @@ export interface ClaimRequest {
 
 /**
  * The database operations the runner needs, one implementation per database. Every
- * statement binds its values; every write to a claimed row is fenced on `locked_by`, so a
- * worker that lost its lease cannot overwrite the new owner's state.
+ * statement binds its values; every write to a claimed row is fenced on `locked_by` and the
+ * claim's attempt, so a worker that lost its lease cannot overwrite the new owner's state,
+ * even when the new owner is itself (a later attempt of the same task).
  */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgresql' | 'mysql';
@@ -31,14 +33,14 @@ export interface Dialect {
    * Gives back tasks this worker claimed ahead but never started: pending again with the
    * claim's attempt returned (cancelled instead when a cancel was requested). Returns the count.
    */
-  release(workerId: string, ids: readonly number[], cancelReason: string): Promise<number>;
+  release(workerId: string, tasks: readonly HeldTask[], cancelReason: string): Promise<number>;
   /** Takes back running tasks whose lease expired: retried, or failed when out of attempts. */
   reclaimExpired(): Promise<number>;
   /**
    * Stores progress for a task this worker holds. `ctx` is the handler's own open transaction on
    * SQLite, whose one connection it holds: writing beside it would wait for it forever.
    */
-  setProgress(workerId: string, id: number, progress: string, ctx?: SqlContext): Promise<void>;
+  setProgress(workerId: string, task: HeldTask, progress: string, ctx?: SqlContext): Promise<void>;
   /** Highest stop-row id now; a runner obeys only rows above the value it saw at start. */
   latestStopId(): Promise<number>;
   insertStop(scope: string, reason: string | null): Promise<number>;

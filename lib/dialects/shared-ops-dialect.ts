@@ -1,5 +1,6 @@
 import type { ClaimRequest } from './dialect.js';
 import type { SqlContext, SqlExecutor } from './sql-executor.js';
+import type { HeldTask } from './by-attempt.js';
 import type { Tables } from './tables.js';
 import type { CancelResult, ClaimedTask, FinishedStatus, Outcome, StopRow, TaskRow } from './task-row.js';
 
@@ -11,9 +12,9 @@ export interface SharedOps {
   claimTasks(exec: SqlExecutor, t: Tables, req: ClaimRequest): Promise<ClaimedTask[]>;
   finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
   renewLeases(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
-  releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], cancelReason: string): Promise<number>;
+  releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, tasks: readonly HeldTask[], cancelReason: string): Promise<number>;
   reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number>;
-  setProgress(exec: SqlExecutor, t: Tables, workerId: string, id: number, progress: string, ctx?: SqlContext): Promise<void>;
+  setProgress(exec: SqlExecutor, t: Tables, workerId: string, task: HeldTask, progress: string, ctx?: SqlContext): Promise<void>;
   latestStopId(exec: SqlExecutor, t: Tables): Promise<number>;
   insertStop(exec: SqlExecutor, t: Tables, scope: string, reason: string | null): Promise<number>;
   findStop(exec: SqlExecutor, t: Tables, afterId: number, scopes: readonly string[]): Promise<StopRow | undefined>;
@@ -48,16 +49,16 @@ export abstract class SharedOpsDialect {
   renew(workerId: string, ids: readonly number[], leaseMs: number) {
     return this.transient(() => this.ops.renewLeases(this.exec, this.t, workerId, ids, leaseMs));
   }
-  release(workerId: string, ids: readonly number[], cancelReason: string) {
-    return this.transient(() => this.ops.releaseTasks(this.exec, this.t, workerId, ids, cancelReason));
+  release(workerId: string, tasks: readonly HeldTask[], cancelReason: string) {
+    return this.transient(() => this.ops.releaseTasks(this.exec, this.t, workerId, tasks, cancelReason));
   }
   reclaimExpired() {
     return this.transient(() => this.ops.reclaimExpired(this.exec, this.t));
   }
-  setProgress(workerId: string, id: number, progress: string, ctx?: SqlContext) {
+  setProgress(workerId: string, task: HeldTask, progress: string, ctx?: SqlContext) {
     // Inside a caller's transaction a retry would replay into a transaction that may be gone.
-    if (ctx) return this.ops.setProgress(this.exec, this.t, workerId, id, progress, ctx);
-    return this.transient(() => this.ops.setProgress(this.exec, this.t, workerId, id, progress));
+    if (ctx) return this.ops.setProgress(this.exec, this.t, workerId, task, progress, ctx);
+    return this.transient(() => this.ops.setProgress(this.exec, this.t, workerId, task, progress));
   }
   latestStopId() {
     return this.transient(() => this.ops.latestStopId(this.exec, this.t));

@@ -49,12 +49,12 @@ export interface ClaimedTask {
   timeoutMs: number | null;
 }
 
-/** Outcome of one attempt, to be written fenced on the worker's lease. */
+/** Outcome of one attempt (`attempt` is the claim's attempt number), written fenced on the worker's lease and that attempt. */
 export type Outcome =
-  | { kind: 'succeeded'; id: number; result: string | null }
-  | { kind: 'retry'; id: number; error: string; delayMs: number }
-  | { kind: 'failed'; id: number; error: string }
-  | { kind: 'cancelled'; id: number; error: string };
+  | { kind: 'succeeded'; id: number; attempt: number; result: string | null }
+  | { kind: 'retry'; id: number; attempt: number; error: string; delayMs: number }
+  | { kind: 'failed'; id: number; attempt: number; error: string }
+  | { kind: 'cancelled'; id: number; attempt: number; error: string };
 
 /** A stop row newer than a runner's start. */
 export interface StopRow {

@@ -87,7 +87,7 @@ function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: Abort
       return (em ??= deps.orm.em.fork({ clear: true }));
     },
     signal,
-    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, task.id, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect)),
+    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, { id: task.id, attempt: task.attempts }, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect)),
     logger: deps.logger,
   };
   return Promise.resolve()
@@ -102,25 +102,25 @@ function toOutcome(task: ClaimedTask, handler: RegisteredHandler, settled: Settl
   const reason: unknown = signal.aborted ? signal.reason : undefined;
   if (reason instanceof LeaseLostError) return null;
   if (settled.ok && !(reason instanceof TaskTimeoutError)) {
-    if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, error: reason.message };
+    if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, attempt: task.attempts, error: reason.message };
     try {
       const result = settled.value === undefined ? null : serializeJson(settled.value, deps.maxPayloadBytes, 'result');
-      return { kind: 'succeeded', id: task.id, result };
+      return { kind: 'succeeded', id: task.id, attempt: task.attempts, result };
     } catch (error) {
       return failure(task, handler, error);
     }
   }
-  if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, error: reason.message };
+  if (reason instanceof TaskCancelledError) return { kind: 'cancelled', id: task.id, attempt: task.attempts, error: reason.message };
   // Cut short by a shutdown, not failed by its handler: back to pending at once with the
   // ShutdownError recorded, whatever attempts remain, so a deploy never fails a task for good.
-  if (reason instanceof ShutdownError) return { kind: 'retry', id: task.id, error: formatError(reason), delayMs: 0 };
+  if (reason instanceof ShutdownError) return { kind: 'retry', id: task.id, attempt: task.attempts, error: formatError(reason), delayMs: 0 };
   return failure(task, handler, reason instanceof TaskTimeoutError ? reason : (settled as { error: unknown }).error);
 }
 
 function failure(task: ClaimedTask, handler: RegisteredHandler, error: unknown): Outcome {
   const text = formatError(error);
-  if (task.attempts >= task.maxAttempts) return { kind: 'failed', id: task.id, error: text };
-  return { kind: 'retry', id: task.id, error: text, delayMs: retryDelayMs(handler.backoff, task.attempts) };
+  if (task.attempts >= task.maxAttempts) return { kind: 'failed', id: task.id, attempt: task.attempts, error: text };
+  return { kind: 'retry', id: task.id, attempt: task.attempts, error: text, delayMs: retryDelayMs(handler.backoff, task.attempts) };
 }
 
 /**

@@ -13,6 +13,7 @@ import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
@@ -255,6 +256,11 @@ export class TaskRunner {
       this.launchBuffered();
       this.wake();
     };
+    // An earlier attempt of this task still running here lost its lease (a stall let the sweep
+    // take it back, and this worker claimed it again): its writes are fenced off by attempt, and
+    // its handler is told to stop.
+    const earlier = this.running.get(task.id);
+    if (earlier && !earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(this.options.workerId));
     this.running.set(task.id, entry);
     if (handler) {
       // Guarded: at thousands of tasks a second, building lines nobody logs is measurable.
@@ -265,7 +271,7 @@ export class TaskRunner {
       try {
         const outcome: Outcome | null = handler
           ? await runAttempt(task, handler, controller, this.attemptDeps, freeSlot)
-          : { kind: 'retry', id: task.id, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
+          : { kind: 'retry', id: task.id, attempt: task.attempts, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
         entry.handlerSettled = true;
         freeSlot();
         if (outcome) {
@@ -278,7 +284,7 @@ export class TaskRunner {
       } finally {
         entry.handlerSettled = true;
         freeSlot();
-        this.running.delete(task.id);
+        if (this.running.get(task.id) === entry) this.running.delete(task.id);
         this.wake();
       }
     })();
@@ -330,10 +336,10 @@ export class TaskRunner {
     if (tasks.length === 0) return Promise.resolve();
     const done = (async () => {
       try {
-        await this.dialect.release(this.options.workerId, tasks.map((t) => t.id), new TaskCancelledError().message);
+        await this.dialect.release(this.options.workerId, tasks.map((t) => ({ id: t.id, attempt: t.attempts })), new TaskCancelledError().message);
         if (why === 'cancel') {
           for (const task of tasks) {
-            const outcome: Outcome = { kind: 'cancelled', id: task.id, error: new TaskCancelledError().message };
+            const outcome: Outcome = { kind: 'cancelled', id: task.id, attempt: task.attempts, error: new TaskCancelledError().message };
             recordOutcome(outcome, this.counts, this.retries, this.logger, false);
             if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
           }

@@ -2,28 +2,29 @@ import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, marks, type Tables } from '../tables.js';
 import type { Outcome } from '../task-row.js';
 import { NOW, NOW_PLUS } from './clock.js';
+import { byAttempt, isPlain } from '../by-attempt.js';
 
-const FENCE = "locked_by = ? AND status = 'running'";
+const FENCE = "locked_by = ? AND status = 'running' AND attempts = ?";
 const RELEASE = 'locked_by = NULL, locked_until = NULL';
 
 /**
  * Writes a batch of attempt outcomes in one transaction; each write applies only while this
- * worker still holds the lease. Without UPDATE … RETURNING, a single-row write tells by its
+ * worker still holds the lease of that attempt. Without UPDATE … RETURNING, a single-row write tells by its
  * affected-row count, and the shared success statement first locks the rows it may write.
  */
 export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
   const write = async (ctx?: SqlContext): Promise<number[]> => {
     const applied: number[] = [];
-    const one = async (id: number, set: string, params: unknown[]) => {
-      const res = await exec.run(`UPDATE ${t.task} SET ${set}, ${RELEASE} WHERE ${FENCE} AND id = ?`, [...params, workerId, id], ctx);
-      if (res.affected > 0) applied.push(id);
+    const one = async (o: Outcome, set: string, params: unknown[]) => {
+      const res = await exec.run(`UPDATE ${t.task} SET ${set}, ${RELEASE} WHERE ${FENCE} AND id = ?`, [...params, workerId, o.attempt, o.id], ctx);
+      if (res.affected > 0) applied.push(o.id);
     };
-    const plain = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).map((o) => o.id).sort((a, b) => a - b);
+    const plainOutcomes = outcomes.filter(isPlain);
     const succeed = `status = 'succeeded', finished_at = ${NOW}, unique_key = NULL`;
-    if (plain.length === 1) await one(plain[0]!, succeed, []);
-    else {
+    if (plainOutcomes.length === 1) await one(plainOutcomes[0]!, succeed, []);
+    else for (const [attempt, plain] of byAttempt(plainOutcomes)) {
       for (const chunk of chunks(plain, 1000)) {
-        const held = await exec.all<{ id: string | number }>(`SELECT id FROM ${t.task} WHERE ${FENCE} AND id IN (${marks(chunk.length)}) FOR UPDATE`, [workerId, ...chunk], ctx);
+        const held = await exec.all<{ id: string | number }>(`SELECT id FROM ${t.task} WHERE ${FENCE} AND id IN (${marks(chunk.length)}) FOR UPDATE`, [workerId, attempt, ...chunk], ctx);
         const ids = held.map((r) => Number(r.id));
         if (ids.length === 0) continue;
         await exec.run(`UPDATE ${t.task} SET ${succeed}, ${RELEASE} WHERE id IN (${marks(ids.length)})`, ids, ctx);
@@ -33,13 +34,13 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
     for (const o of outcomes) {
       switch (o.kind) {
         case 'succeeded':
-          if (o.result !== null) await one(o.id, `status = 'succeeded', result = ?, finished_at = ${NOW}, unique_key = NULL`, [o.result]);
+          if (o.result !== null) await one(o, `status = 'succeeded', result = ?, finished_at = ${NOW}, unique_key = NULL`, [o.result]);
           break;
         case 'retry':
           // A cancel requested before this failure was noticed wins (cancelled, not retried).
           // MySQL assigns left to right, so status is set last: the CASEs still see the old row.
           await one(
-            o.id,
+            o,
             `run_at = ${NOW_PLUS}, last_error = ?, finished_at = CASE WHEN cancel_requested = 1 THEN ${NOW} ELSE NULL END, ` +
               "unique_key = CASE WHEN cancel_requested = 1 THEN NULL ELSE unique_key END, status = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'pending' END",
             [o.delayMs * 1000, o.error],
@@ -47,7 +48,7 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           break;
         case 'failed':
         case 'cancelled':
-          await one(o.id, `status = ?, last_error = ?, finished_at = ${NOW}, unique_key = NULL`, [o.kind, o.error]);
+          await one(o, `status = ?, last_error = ?, finished_at = ${NOW}, unique_key = NULL`, [o.kind, o.error]);
           break;
       }
     }

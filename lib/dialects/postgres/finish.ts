@@ -2,13 +2,15 @@ import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
 import type { Outcome } from '../task-row.js';
 import { nowPlusMs, PgParams } from './params.js';
+import { byAttempt, isPlain, statementCount } from '../by-attempt.js';
 
 const RELEASE = 'locked_by = NULL, locked_until = NULL';
-const fence = (p: PgParams, workerId: string) => `locked_by = ${p.add(workerId)} AND status = 'running'`;
+const fence = (p: PgParams, workerId: string, attempt: number) => `locked_by = ${p.add(workerId)} AND status = 'running' AND attempts = ${p.add(attempt, 'int')}`;
 
 /**
  * Writes a batch of attempt outcomes in one transaction; each write applies only while this
- * worker still holds the lease. Successes without a result share one statement.
+ * worker still holds the lease of that attempt. Successes without a result share one
+ * statement per attempt number.
  */
 export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
   const write = async (ctx?: SqlContext): Promise<number[]> => {
@@ -17,18 +19,19 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
       const rows = await exec.all<{ id: string | number }>(`${sql} RETURNING id`, p.values, ctx);
       for (const r of rows) applied.push(Number(r.id));
     };
-    const plain = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).map((o) => o.id);
-    // Fixed id order keeps lock order stable against the sweep.
-    for (const chunk of chunks(plain.sort((a, b) => a - b), 1000)) {
-      const p = new PgParams();
-      await run(`UPDATE ${t.task} SET status = 'succeeded', finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ANY(${p.add(chunk, 'bigint[]')})`, p);
+    // Ids in ascending order (byAttempt sorts them) keep lock order stable against the sweep.
+    for (const [attempt, plain] of byAttempt(outcomes.filter(isPlain))) {
+      for (const chunk of chunks(plain, 1000)) {
+        const p = new PgParams();
+        await run(`UPDATE ${t.task} SET status = 'succeeded', finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId, attempt)} AND id = ANY(${p.add(chunk, 'bigint[]')})`, p);
+      }
     }
     for (const o of outcomes) {
       const p = new PgParams();
       switch (o.kind) {
         case 'succeeded':
           if (o.result !== null) {
-            await run(`UPDATE ${t.task} SET status = 'succeeded', result = ${p.add(o.result)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`, p);
+            await run(`UPDATE ${t.task} SET status = 'succeeded', result = ${p.add(o.result)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId, o.attempt)} AND id = ${p.add(o.id)}`, p);
           }
           break;
         case 'retry':
@@ -37,20 +40,18 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           await run(
             `UPDATE ${t.task} SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'pending' END, run_at = ${nowPlusMs(p, o.delayMs)}, ` +
               `last_error = ${p.add(o.error)}, finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END, ` +
-              `unique_key = CASE WHEN cancel_requested THEN NULL ELSE unique_key END, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`,
+              `unique_key = CASE WHEN cancel_requested THEN NULL ELSE unique_key END, ${RELEASE} WHERE ${fence(p, workerId, o.attempt)} AND id = ${p.add(o.id)}`,
             p,
           );
           break;
         case 'failed':
         case 'cancelled':
-          await run(`UPDATE ${t.task} SET status = ${p.add(o.kind)}, last_error = ${p.add(o.error)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId)} AND id = ${p.add(o.id)}`, p);
+          await run(`UPDATE ${t.task} SET status = ${p.add(o.kind)}, last_error = ${p.add(o.error)}, finished_at = now(), unique_key = NULL, ${RELEASE} WHERE ${fence(p, workerId, o.attempt)} AND id = ${p.add(o.id)}`, p);
           break;
       }
     }
     return applied;
   };
   // One statement is atomic by itself; a transaction (three more round trips) only pays when there are several.
-  const plainCount = outcomes.filter((o) => o.kind === 'succeeded' && o.result === null).length;
-  const statements = Math.ceil(plainCount / 1000) + (outcomes.length - plainCount);
-  return statements > 1 ? exec.transaction(write) : write();
+  return statementCount(outcomes, 1000) > 1 ? exec.transaction(write) : write();
 }

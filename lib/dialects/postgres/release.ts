@@ -1,21 +1,22 @@
 import type { SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
+import { byAttempt, type HeldTask } from '../by-attempt.js';
 import { PgParams } from './params.js';
 
 /**
  * Hands back tasks this worker claimed ahead (prefetched) but never started: pending again,
  * the claim's attempt given back. A task whose cancel was requested meanwhile ends cancelled.
  */
-export async function releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], cancelReason: string): Promise<number> {
+export async function releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, tasks: readonly HeldTask[], cancelReason: string): Promise<number> {
   let released = 0;
-  for (const chunk of chunks([...ids].sort((a, b) => a - b), 1000)) {
+  for (const [attempt, ids] of byAttempt(tasks)) for (const chunk of chunks(ids, 1000)) {
     const p = new PgParams();
     const reason = p.add(cancelReason);
     const res = await exec.run(
       `UPDATE ${t.task} SET status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'pending' END, attempts = attempts - 1, ` +
         `last_error = CASE WHEN cancel_requested THEN ${reason} ELSE last_error END, finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END, ` +
         `unique_key = CASE WHEN cancel_requested THEN NULL ELSE unique_key END, locked_by = NULL, locked_until = NULL, started_at = NULL ` +
-        `WHERE locked_by = ${p.add(workerId)} AND status = 'running' AND id = ANY(${p.add(chunk, 'bigint[]')})`,
+        `WHERE locked_by = ${p.add(workerId)} AND status = 'running' AND attempts = ${p.add(attempt, 'int')} AND id = ANY(${p.add(chunk, 'bigint[]')})`,
       p.values,
     );
     released += res.affected;

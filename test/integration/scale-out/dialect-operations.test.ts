@@ -47,7 +47,7 @@ for (const v of variants) {
       // Once the task is final the key is free again.
       const [claimed] = await dialect.claim({ workerId: 'A', queue: 'default', names: ['x'], limit: 100, leaseMs: 60_000 }).then((c) => c.filter((x) => x.id === same[0]!.id));
       assert.ok(claimed);
-      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: claimed.id, result: null }]), [claimed.id]);
+      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: claimed.id, attempt: claimed.attempts, result: null }]), [claimed.id]);
       const again = await t.queue.enqueue('x', null, { uniqueKey: 'k1' });
       assert.notEqual(again.id, same[0]!.id);
       assert.equal(again.status, TaskStatus.Pending);
@@ -72,7 +72,7 @@ for (const v of variants) {
       const row = await t.queue.get(now.id);
       assert.equal(row?.lockedBy, 'A');
       assert.ok(row!.lockedUntil!.getTime() > row!.startedAt!.getTime() + 59_000);
-      await dialect.finish('A', [{ kind: 'succeeded', id: now.id, result: '{"ok":true}' }]);
+      await dialect.finish('A', [{ kind: 'succeeded', id: now.id, attempt: claimed[0]!.attempts, result: '{"ok":true}' }]);
       assert.deepEqual((await t.queue.get(now.id))?.result, { ok: true });
     });
 
@@ -81,7 +81,7 @@ for (const v of variants) {
       const claimed = await dialect.claim({ workerId: 'A', queue: 'default', names: ['fenced'], limit: 10, leaseMs: 1 });
       assert.deepEqual(claimed.map((c) => c.id), [a!.id, b!.id]);
       assert.deepEqual(claimed.map((c) => c.attempts), [1, 1]);
-      assert.deepEqual(await dialect.finish('B', [{ kind: 'succeeded', id: a!.id, result: null }, { kind: 'failed', id: b!.id, error: 'x' }]), []);
+      assert.deepEqual(await dialect.finish('B', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }, { kind: 'failed', id: b!.id, attempt: 1, error: 'x' }]), []);
       assert.deepEqual(await dialect.renew('B', [a!.id, b!.id], 1), { held: [], cancelRequested: [] });
       const taken = await eventually(async () => (await dialect.reclaimExpired()) || undefined, 10_000, 'the expired leases to be taken back');
       assert.equal(taken, 2);
@@ -94,15 +94,50 @@ for (const v of variants) {
       assert.equal(rb?.lastError, lost);
       assert.equal(ra?.lockedBy, null);
       // The old owner's late write no longer applies.
-      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: a!.id, result: null }]), []);
+      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }]), []);
       assert.deepEqual(await dialect.renew('A', [a!.id], 60_000), { held: [], cancelRequested: [] });
       const reclaimed = await dialect.claim({ workerId: 'C', queue: 'default', names: ['fenced'], limit: 10, leaseMs: 60_000 });
       assert.deepEqual(reclaimed.map((c) => [c.id, c.attempts]), [[a!.id, 2]]);
       assert.deepEqual(await dialect.renew('C', [a!.id], 60_000), { held: [a!.id], cancelRequested: [] });
-      assert.deepEqual(await dialect.finish('C', [{ kind: 'retry', id: a!.id, error: 'again', delayMs: 3_600_000 }]), [a!.id]);
+      assert.deepEqual(await dialect.finish('C', [{ kind: 'retry', id: a!.id, attempt: 2, error: 'again', delayMs: 3_600_000 }]), [a!.id]);
       const retried = await t.queue.get(a!.id);
       assert.equal(retried?.status, TaskStatus.Pending);
       assert.ok(retried!.runAt.getTime() > Date.now() + 3_500_000);
+    });
+
+    it('fences writes on the attempt too: a worker that re-claims its own expired task refuses the old attempt\'s writes', async () => {
+      // One process whose event loop stalled past its lease: the sweep took the task back and the
+      // same worker (same id) claimed it again. The first attempt's late writes must not land.
+      const [a, b] = await t.queue.enqueueMany([{ name: 'self' }, { name: 'self', options: { maxAttempts: 5 } }]);
+      const first = await dialect.claim({ workerId: 'W', queue: 'default', names: ['self'], limit: 10, leaseMs: 1 });
+      assert.deepEqual(first.map((c) => [c.id, c.attempts]), [[a!.id, 1], [b!.id, 1]]);
+      await eventually(async () => ((await dialect.reclaimExpired()) === 2 ? true : undefined), 10_000, 'both expired leases to be taken back');
+      const second = await dialect.claim({ workerId: 'W', queue: 'default', names: ['self'], limit: 10, leaseMs: 60_000 });
+      assert.deepEqual(second.map((c) => [c.id, c.attempts]), [[a!.id, 2], [b!.id, 2]]);
+      // Attempt 1's outcomes, progress and hand-back: none applies.
+      assert.deepEqual(
+        await dialect.finish('W', [
+          { kind: 'succeeded', id: a!.id, attempt: 1, result: null },
+          { kind: 'succeeded', id: b!.id, attempt: 1, result: '"late"' },
+        ]),
+        [],
+      );
+      await dialect.setProgress('W', { id: a!.id, attempt: 1 }, '"stale"');
+      assert.equal(await dialect.release('W', [{ id: b!.id, attempt: 1 }], 'x'), 0);
+      const mid = await t.queue.get(a!.id);
+      assert.equal(mid?.status, TaskStatus.Running);
+      assert.equal(mid?.progress, null);
+      assert.equal((await t.queue.get(b!.id))?.status, TaskStatus.Running);
+      // Attempt 2's own writes apply.
+      await dialect.setProgress('W', { id: a!.id, attempt: 2 }, '{"step":2}');
+      assert.deepEqual((await t.queue.get(a!.id))?.progress, { step: 2 });
+      assert.deepEqual(await dialect.finish('W', [{ kind: 'succeeded', id: a!.id, attempt: 2, result: null }]), [a!.id]);
+      assert.equal(await dialect.release('W', [{ id: b!.id, attempt: 2 }], 'x'), 1);
+      const [ra, rb] = [await t.queue.get(a!.id), await t.queue.get(b!.id)];
+      assert.equal(ra?.status, TaskStatus.Succeeded);
+      assert.equal(ra?.attempts, 2);
+      assert.equal(rb?.status, TaskStatus.Pending);
+      assert.equal(rb?.attempts, 1);
     });
 
     if (v.kind === 'mariadb') {
