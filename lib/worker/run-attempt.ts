@@ -52,6 +52,9 @@ export async function runAttempt(
       controller.signal.addEventListener('abort', onAbort, { once: true });
       void settled.then(resolve);
     });
+    // At shutdown the runner's stop() bounds the wait and abandons a handler that ignores it;
+    // a timer or warning of our own here would outlive the app.
+    if (first === NEVER && controller.signal.reason instanceof ShutdownError) first = await settled;
     if (first === NEVER) {
       const grace = Math.min(timeoutMs ?? 5000, 5000);
       let graceTimer: NodeJS.Timeout | undefined;

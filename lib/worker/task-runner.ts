@@ -14,20 +14,15 @@ import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
 import { runAttempt, type AttemptDeps } from './run-attempt.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
+import { abandonUnsettled, type Running } from './running-task.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
 import { eventTask, outcomeEvent } from './task-event-mapping.js';
 
-interface Running {
-  task: ClaimedTask;
-  controller: AbortController;
-  /** Settles when the handler has settled and its outcome is written. */
-  done: Promise<void>;
-  slotHeld: boolean;
-  /** The handler has returned or thrown (its outcome may still be being written). */
-  handlerSettled: boolean;
-}
+
+/** How long stop() waits, after aborting handlers with ShutdownError, for them to react. */
+const ABORT_GRACE_MS = 1000;
 
 /**
  * The claim-run-finish loop of one process. Ticks never overlap: a wake during a tick only
@@ -274,7 +269,7 @@ export class TaskRunner {
           : { kind: 'retry', id: task.id, attempt: task.attempts, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
         entry.handlerSettled = true;
         freeSlot();
-        if (outcome) {
+        if (outcome && !entry.abandoned) {
           await this.writer.write(outcome);
           recordOutcome(outcome, this.counts, this.retries, this.logger);
           if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
@@ -355,8 +350,9 @@ export class TaskRunner {
 
   /**
    * Graceful stop: no new claims; running handlers get `shutdownTimeoutMs` to finish, then
-   * their signals abort with ShutdownError. Leases of handlers that still have not settled
-   * are left to expire so another runner retries them.
+   * their signals abort with ShutdownError and they get one more second. Handlers that still
+   * have not settled are abandoned: nothing more is written for them (the app is closing its
+   * database connections), and their leases expire so another runner retries them.
    */
   stop(): Promise<void> {
     if (this.state === 'stopped') return Promise.resolve();
@@ -375,7 +371,8 @@ export class TaskRunner {
       if (!(await settlesWithin(all(), this.options.shutdownTimeoutMs))) {
         this.logger.warn(`${this.running.size} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; aborting them.`);
         for (const r of this.running.values()) r.controller.abort(new ShutdownError(this.options.shutdownTimeoutMs));
-        await settlesWithin(all(), 1000);
+        await settlesWithin(all(), ABORT_GRACE_MS);
+        abandonUnsettled(this.running, this.options.leaseMs, this.logger);
         this.writer.close();
       }
       this.renewer.stop();

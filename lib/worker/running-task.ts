@@ -1,0 +1,34 @@
+import type { LoggerService } from '@nestjs/common';
+import type { ClaimedTask } from '../dialects/task-row.js';
+
+/** A task whose handler this runner started, until its outcome is written. */
+export interface Running {
+  task: ClaimedTask;
+  controller: AbortController;
+  /** Settles when the handler has settled and its outcome is written. */
+  done: Promise<void>;
+  slotHeld: boolean;
+  /** The handler has returned or thrown (its outcome may still be being written). */
+  handlerSettled: boolean;
+  /** stop() gave up on this handler: whatever it does later is neither written nor reported. */
+  abandoned?: boolean;
+}
+
+/**
+ * At the end of a stop, gives up on handlers that ignored the shutdown abort. The app is about
+ * to close its database connections: a write when such a handler returns would reopen them (and
+ * keep the process alive), so nothing is written for it; its lease expires instead and another
+ * runner retries the task. It leaves the running set, so a restarted runner never renews it.
+ */
+export function abandonUnsettled(running: Map<number, Running>, leaseMs: number, logger: LoggerService): void {
+  const left = [...running.values()].filter((r) => !r.handlerSettled);
+  for (const r of left) {
+    r.abandoned = true;
+    running.delete(r.task.id);
+  }
+  if (left.length === 0) return;
+  logger.warn(
+    `${left.length} handler(s) ignored the shutdown abort (task(s) ${left.map((r) => r.task.id).join(', ')}); left running unwatched: ` +
+      `nothing more is written for them, and their leases expire after leaseMs (${leaseMs} ms) so another runner retries them.`,
+  );
+}
