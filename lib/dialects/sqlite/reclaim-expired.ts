@@ -7,6 +7,8 @@ import type { Tables } from '../tables.js';
  */
 export async function reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number> {
   const now = Date.now();
+  // A read first: the UPDATE would wait for the write lock (blocking the event loop) even with nothing to take back.
+  if ((await exec.all(`SELECT 1 FROM ${t.task} WHERE status = 'running' AND locked_until < ? LIMIT 1`, [now])).length === 0) return 0;
   const last = 'attempts >= max_attempts';
   // A task whose cancel was requested before its worker vanished ends cancelled, not retried.
   const ends = `cancel_requested = 1 OR ${last}`;
