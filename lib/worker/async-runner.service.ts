@@ -74,7 +74,11 @@ export class AsyncRunnerService implements OnApplicationBootstrap, BeforeApplica
       if (failures > 0) this.logger.log('Runner started after earlier failures.');
     } catch (error) {
       const delay = Math.min(30_000, this.options.pollIntervalMs * 2 ** Math.min(failures, 10));
-      this.logger.error(`Could not start the runner (${String(error)}); trying again in ${delay} ms. Are the runner's tables created (schema generator or migrations)?`);
+      // The first failure is often an app that creates its schema right after init: a warning;
+      // from the second on it is an error.
+      const message = `Could not start the runner (${String(error)}); trying again in ${delay} ms. Are the runner's tables created (schema generator or migrations)?`;
+      if (failures === 0) this.logger.warn(message);
+      else this.logger.error(message);
       clearTimeout(this.startRetry);
       this.startRetry = setTimeout(() => void this.startOrRetry(failures + 1), delay);
     }
