@@ -10,7 +10,7 @@ const HELP = `Usage: npm run bench -- [options]
   --workloads <list>  ${ALL_WORKLOADS.join(',')} (default: all)
   --n <num>           tasks for drain and scaling (default 50000; quick 5000)
   --memory-n <num>    tasks for the memory run (default 500000; quick 20000)
-  --memory-systems <list>  systems the memory run covers (default ours,ours-p0,ours-young2)
+  --memory-systems <list>  systems the memory run covers (default ours,ours-p0)
   --realistic-n <num> tasks for the realistic run (default 20000; quick 2000)
   --latency-n <num>   tasks for the latency run (default 500; quick 100)
   --spacing <ms>      gap between latency enqueues (default 20; quick 10)
@@ -68,7 +68,7 @@ export function readArgs(argv) {
     systems: list('systems', ALL_SYSTEMS, ALL_SYSTEMS),
     workloads: list('workloads', ALL_WORKLOADS, ALL_WORKLOADS),
     n: int('n', quick ? 5000 : 50_000),
-    memorySystems: list('memory-systems', ALL_SYSTEMS, ['ours', 'ours-p0', 'ours-young2']),
+    memorySystems: list('memory-systems', ALL_SYSTEMS, ['ours', 'ours-p0']),
     memoryN: int('memory-n', quick ? 20_000 : 500_000),
     realisticN: int('realistic-n', quick ? 2000 : 20_000),
     latencyN: int('latency-n', quick ? 100 : 500),

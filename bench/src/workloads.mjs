@@ -126,7 +126,9 @@ export const WORKLOADS = {
         const w = await work(system, db, n, 1, cfg, { memoryMarks: marks });
         const rss = w.memory.map((m) => m.rss);
         const heap = w.memory.map((m) => m.heap);
-        return { marks, rss, heap, growth: rss.length === 3 ? (rss[2] - rss[0]) / rss[0] : undefined, tasksPerSec: w.tasksPerSec };
+        const held = w.memory.map((m) => m.heldRss);
+        const growthOf = (xs) => (xs.length === 3 ? (xs[2] - xs[0]) / xs[0] : undefined);
+        return { marks, rss, held, heap, growth: growthOf(rss), heldGrowth: growthOf(held), tasksPerSec: w.tasksPerSec };
       }),
   },
 };
