@@ -60,8 +60,8 @@ export function renderTables(results, cfg) {
   }
   if (results.scaling) {
     out.push(`### Scaling: ${fmtInt(cfg.n)} no-op tasks drained by 1, 2 and 4 worker processes (tasks/s; duplicate executions)`, '',
-      table(['database', 'system', '1 process', '2 processes', '4 processes', '2 ÷ 1', '4 ÷ 1', 'duplicates (1/2/4)'],
-        rowsOf(per('scaling'), (c) => [fmtInt(c.p1), fmtInt(c.p2), fmtInt(c.p4), fmtRatio(c.p2 / c.p1), fmtRatio(c.p4 / c.p1), `${c.dup1}/${c.dup2}/${c.dup4}`])), '');
+      table(['database', 'system', '1 process', '2 processes', '4 processes', '2 ÷ 1', '4 ÷ 1', 'worker CPU ms / 1k tasks (1/2/4)', 'duplicates (1/2/4)'],
+        rowsOf(per('scaling'), (c) => [fmtInt(c.p1), fmtInt(c.p2), fmtInt(c.p4), fmtRatio(c.p2 / c.p1), fmtRatio(c.p4 / c.p1), [c.cpu1, c.cpu2, c.cpu4].map((x) => (x === undefined ? '–' : Math.round(x))).join('/'), `${c.dup1}/${c.dup2}/${c.dup4}`])), '');
   }
   if (results.memory) {
     const m = cfg.memoryN;

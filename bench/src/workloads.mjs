@@ -111,6 +111,7 @@ export const WORKLOADS = {
         });
         out[`p${procs}`] = r.tasksPerSec;
         out[`dup${procs}`] = r.duplicates;
+        out[`cpu${procs}`] = r.cpuMsPer1k;
         out[`missing${procs}`] = r.missing;
       }
       return out;
