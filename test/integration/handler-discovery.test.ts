@@ -68,4 +68,31 @@ eachDatabase('handler discovery', (kind) => {
       await t.close();
     }
   });
+
+  it('warns at startup about a handler whose queue this runner does not serve, naming the served queues', async () => {
+    const logs = captureLogs();
+    const t = await createTestApp({ kind, providers: [SingletonJobs], logger: logs });
+    try {
+      assert.deepEqual(
+        logs.find('warn', '@TaskHandler(').map((l) => l.message),
+        [
+          '@TaskHandler("mail") on SingletonJobs.mail uses queue "emails", which this runner does not serve (queues: "default"); ' +
+            'its tasks stay pending unless another process serves "emails".',
+        ],
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('does not warn when the runner serves every handler\'s queue', async () => {
+    const logs = captureLogs();
+    const t = await createTestApp({ kind, providers: [SingletonJobs], logger: logs, runner: { queues: { default: 1, emails: 1 } } });
+    try {
+      assert.deepEqual(logs.find('warn', '@TaskHandler('), []);
+      assert.equal(logs.find('log', 'Registered 2 task handler(s): mail, single').length, 1);
+    } finally {
+      await t.close();
+    }
+  });
 });
