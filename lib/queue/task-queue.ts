@@ -13,7 +13,7 @@ import { TaskEvents } from '../events/task-events.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { TaskDefinition } from '../handlers/task-definition.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
-import { checkInt, checkKnownKeys, checkObject, checkString } from '../options/validators.js';
+import { checkInt, checkKnownKeys, checkObject, checkString, readOptions } from '../options/validators.js';
 import { CancelBus } from '../worker/cancel-bus.js';
 import { WakeBus } from '../worker/wake-bus.js';
 import { buildNewTask } from './build-new-task.js';
@@ -69,9 +69,13 @@ export class TaskQueue {
     checkKnownKeys('', checkObject('options', options) as Record<string, unknown>, ['em']);
     const rows = items.map((item, i) => {
       try {
-        // A misspelt `options` would otherwise drop every option of the item without a word.
-        if (item !== null && typeof item === 'object') checkKnownKeys('', item as unknown as Record<string, unknown>, ITEM_KEYS);
-        return buildNewTask(item?.name, item?.payload, item?.options, this.registry, this.options, true);
+        let fields: Partial<Record<keyof EnqueueItem, unknown>> = {};
+        if (item !== null && typeof item === 'object') {
+          // A misspelt `options` would otherwise drop every option of the item without a word.
+          checkKnownKeys('', item as unknown as Record<string, unknown>, ITEM_KEYS);
+          fields = readOptions('', item as unknown as Record<string, unknown>, ITEM_KEYS);
+        }
+        return buildNewTask(fields.name, fields.payload, fields.options as EnqueueOptions | undefined, this.registry, this.options, true);
       } catch (error) {
         if (error instanceof Error) error.message = `enqueueMany item ${i}: ${error.message}`;
         throw error;
