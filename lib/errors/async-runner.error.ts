@@ -3,8 +3,8 @@
  * "the runner refused this" from a database or handler failure with one `instanceof`.
  */
 export class AsyncRunnerError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -12,8 +12,10 @@ export class InvalidOptionError extends AsyncRunnerError {
     readonly expected: string,
     /** The value that was given. */
     readonly received: unknown,
+    /** `cause`: what a getter of the option threw, when that is why. */
+    options?: ErrorOptions,
   ) {
-    super(`Invalid option "${option}": expected ${expected}, received ${describe(received)}.`);
+    super(`Invalid option "${option}": expected ${expected}, received ${describe(received)}.`, options);
   }
 }
 
@@ -22,6 +24,7 @@ function describe(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString();
   if (typeof value === 'function') return 'a function';
+  if (value instanceof Error) return `${value.name}: ${value.message}`;
   if (value !== null && typeof value === 'object') {
     try {
       return JSON.stringify(value);

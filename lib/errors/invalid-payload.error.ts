@@ -9,7 +9,9 @@ export class InvalidPayloadError extends AsyncRunnerError {
     readonly reason: string,
     /** Which value: `payload`, `result` or `progress` (so a bad handler result is not reported as a bad payload). */
     readonly what = 'payload',
+    /** `cause`: what a getter, proxy trap or `toJSON` of the value threw, when that is why. */
+    options?: ErrorOptions,
   ) {
-    super(`Task ${what} is not plain JSON at ${path}: ${reason}`);
+    super(`Task ${what} is not plain JSON at ${path}: ${reason}`, options);
   }
 }

@@ -5,7 +5,7 @@ export class WaitTimeoutError extends AsyncRunnerError {
   constructor(
     readonly taskId: number,
     readonly timeoutMs: number,
-    /** The task's status when the wait gave up. */
+    /** The task's status as read when the wait gave up (undefined if that read failed before any other). */
     readonly lastStatus: string | undefined,
   ) {
     super(`Task ${taskId} did not finish within ${timeoutMs} ms${lastStatus ? ` (it is ${lastStatus})` : ''}.`);

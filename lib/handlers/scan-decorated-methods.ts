@@ -34,7 +34,9 @@ export function scanDecoratedMethods<Meta>(
       const meta = Reflect.getMetadata(metadataKey, fn) as Meta | undefined;
       if (meta === undefined) continue;
       const owner = `${instance.constructor?.name ?? 'provider'}.${method}`;
-      if (!wrapper.isDependencyTreeStatic()) {
+      // A transient provider's tree counts as static, but its `instance` is a prototype Nest
+      // never constructed (no injected dependencies); each real instance belongs to a consumer.
+      if (wrapper.isTransient || !wrapper.isDependencyTreeStatic()) {
         logger.warn(`${owner} is request- or transient-scoped; ${what} must be singletons. Skipped.`);
         continue;
       }

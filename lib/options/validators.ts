@@ -50,7 +50,30 @@ export function checkObject(option: string, value: unknown): Record<string, unkn
 export function checkKnownKeys(option: string, value: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!known.includes(key)) {
-      throw new InvalidOptionError(option ? `${option}.${key}` : key, `one of the known options (${known.join(', ')})`, value[key]);
+      const name = option ? `${option}.${key}` : key;
+      throw new InvalidOptionError(name, `one of the known options (${known.join(', ')})`, readOption(name, value, key));
     }
+  }
+}
+
+/**
+ * Reads each of `keys` once into a plain object. A getter (or proxy trap) that throws becomes
+ * an InvalidOptionError naming the key, with the thrown error as `cause`; reading once also
+ * means a getter cannot return one value to the check and another to the insert.
+ */
+export function readOptions<K extends string>(option: string, value: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const key of keys) {
+    const v = readOption(option ? `${option}.${key}` : key, value, key);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+function readOption(name: string, value: Record<string, unknown>, key: string): unknown {
+  try {
+    return value[key];
+  } catch (error) {
+    throw new InvalidOptionError(name, 'a readable value (reading it threw)', error, { cause: error });
   }
 }

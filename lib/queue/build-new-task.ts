@@ -4,7 +4,7 @@ import { NotReadyError } from '../errors/not-ready.error.js';
 import { UnknownTaskError } from '../errors/unknown-task.error.js';
 import type { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
-import { checkInt, checkKnownKeys, checkName, checkObject, checkString } from '../options/validators.js';
+import { checkInt, checkKnownKeys, checkName, checkObject, checkString, readOptions } from '../options/validators.js';
 import type { EnqueueOptions } from './enqueue-options.js';
 import { serializeJson } from './serialize-json.js';
 
@@ -29,8 +29,10 @@ export function buildNewTask(
   const taskName = checkName('name', name, 191);
   const handler = registry.get(taskName);
   if (!handler && !config.allowUnknownTasks) throw registry.discovered ? new UnknownTaskError(taskName, registry.names()) : new NotReadyError();
-  const o = checkObject('options', options ?? NO_OPTIONS) as EnqueueOptions;
-  checkKnownKeys('', o as Record<string, unknown>, inBatch ? BATCH_KEYS : KEYS);
+  const given = checkObject('options', options ?? NO_OPTIONS);
+  const keys = inBatch ? BATCH_KEYS : KEYS;
+  checkKnownKeys('', given, keys);
+  const o = readOptions('', given, keys) as EnqueueOptions;
   if (o.runAt !== undefined && o.delayMs !== undefined) {
     throw new InvalidOptionError('runAt', 'either runAt or delayMs, not both', o.runAt);
   }

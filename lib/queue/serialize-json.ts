@@ -1,3 +1,4 @@
+import { AsyncRunnerError } from '../errors/async-runner.error.js';
 import { InvalidPayloadError } from '../errors/invalid-payload.error.js';
 import { OversizedValueError } from '../errors/oversized-value.error.js';
 
@@ -7,21 +8,33 @@ import { OversizedValueError } from '../errors/oversized-value.error.js';
  * stored as ISO strings. Anything JSON.stringify would silently drop, mangle or choke on is
  * refused with the path of the bad value, so what the handler receives is what was sent.
  * `undefined` object properties are dropped, as JSON does; `undefined` elsewhere is refused.
+ * A getter, proxy trap or `toJSON` of the value that throws is refused the same way, with
+ * what it threw as the error's `cause`.
  */
 export function serializeJson(value: unknown, maxBytes: number, what = 'payload'): string {
   // Scalars (the common small payload) need no walk and no ancestor set.
   if (typeof value === 'object' && value !== null) {
+    // Left at the failing value's position when something the caller's object runs throws.
+    const path: (string | number)[] = [];
     try {
-      check(value, [], new Set(), what);
+      check(value, path, new Set(), what);
     } catch (error) {
+      if (error instanceof AsyncRunnerError) throw error;
       // A payload nested deeper than the stack allows is refused like any other bad value.
-      if (error instanceof RangeError) throw new InvalidPayloadError('$', 'nested too deeply to serialise', what);
-      throw error;
+      if (error instanceof RangeError && /call stack/i.test(error.message)) throw new InvalidPayloadError('$', 'nested too deeply to serialise', what);
+      throw new InvalidPayloadError(pathText(path), `reading it threw ${describeThrown(error)}`, what, { cause: error });
     }
   } else if (value !== undefined) {
     check(value, [], null, what);
   }
-  const text = JSON.stringify(value === undefined ? null : value);
+  let text: string;
+  try {
+    text = JSON.stringify(value === undefined ? null : value);
+  } catch (error) {
+    // The walk read every value once; what throws now is a Date's own toJSON or a getter that
+    // threw only on a second read, at a position JSON.stringify does not report.
+    throw new InvalidPayloadError('$', `serialising it threw ${describeThrown(error)}`, what, { cause: error });
+  }
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) throw new OversizedValueError(what, bytes, maxBytes);
   return text;
@@ -34,6 +47,14 @@ function pathText(path: readonly (string | number)[]): string {
     out += typeof key === 'number' ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
   }
   return out;
+}
+
+function describeThrown(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return 'a value that cannot be shown';
+  }
 }
 
 function invalid(path: readonly (string | number)[], reason: string, what: string): InvalidPayloadError {
@@ -84,10 +105,10 @@ function check(value: unknown, path: (string | number)[], ancestors: Set<object>
     if (Object.getOwnPropertySymbols(obj).length) throw invalid(path, 'symbol-keyed properties cannot be stored', what);
     const record = obj as Record<string, unknown>;
     for (const key of Object.keys(record)) {
-      const child = record[key];
-      if (child === undefined) continue;
+      // Pushed before the read, so a throwing getter is reported at its own key.
       path.push(key);
-      check(child, path, seen, what);
+      const child = record[key];
+      if (child !== undefined) check(child, path, seen, what);
       path.pop();
     }
   }

@@ -13,7 +13,7 @@ import { TaskEvents } from '../events/task-events.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { TaskDefinition } from '../handlers/task-definition.js';
 import type { ResolvedAsyncRunnerOptions } from '../options/async-runner-options.js';
-import { checkInt, checkKnownKeys, checkObject, checkString } from '../options/validators.js';
+import { checkInt, checkKnownKeys, checkObject, checkString, readOptions } from '../options/validators.js';
 import { CancelBus } from '../worker/cancel-bus.js';
 import { WakeBus } from '../worker/wake-bus.js';
 import { buildNewTask } from './build-new-task.js';
@@ -23,6 +23,7 @@ import { rowToTask } from './row-to-task.js';
 import { waitForTask } from './wait-for-task.js';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
+const ITEM_KEYS: readonly (keyof EnqueueItem)[] = ['name', 'payload', 'options'];
 
 /**
  * Adds tasks and reads them back. Inject it anywhere; every method validates its input and
@@ -61,13 +62,20 @@ export class TaskQueue {
   /**
    * Adds many tasks in batched multi-row inserts. Every item is validated before any is
    * written; the first bad item's error names its index.
+   * @throws InvalidOptionError for a bad option, or an item key other than name, payload, options
    */
   async enqueueMany(items: readonly EnqueueItem[], options: { em?: EnqueueOptions['em'] } = {}): Promise<Task[]> {
     if (!Array.isArray(items)) throw new InvalidOptionError('items', 'an array of { name, payload?, options? }', items);
     checkKnownKeys('', checkObject('options', options) as Record<string, unknown>, ['em']);
     const rows = items.map((item, i) => {
       try {
-        return buildNewTask(item?.name, item?.payload, item?.options, this.registry, this.options, true);
+        let fields: Partial<Record<keyof EnqueueItem, unknown>> = {};
+        if (item !== null && typeof item === 'object') {
+          // A misspelt `options` would otherwise drop every option of the item without a word.
+          checkKnownKeys('', item as unknown as Record<string, unknown>, ITEM_KEYS);
+          fields = readOptions('', item as unknown as Record<string, unknown>, ITEM_KEYS);
+        }
+        return buildNewTask(fields.name, fields.payload, fields.options as EnqueueOptions | undefined, this.registry, this.options, true);
       } catch (error) {
         if (error instanceof Error) error.message = `enqueueMany item ${i}: ${error.message}`;
         throw error;

@@ -16,13 +16,15 @@ interface WaitDeps {
 /**
  * Resolves with the row once it is finished. A final event from this process's runner (or
  * `cancel()`) triggers an immediate read; otherwise the row is re-read at a bounded pace, which
- * covers tasks run by other processes. Clears every timer and listener when it settles.
+ * covers tasks run by other processes. On timeout the row is read once more, so the error names
+ * its current status. Clears every timer and listener when it settles.
  */
 export function waitForTask(taskId: number, timeoutMs: number, deps: WaitDeps): Promise<TaskRow> {
   return new Promise<TaskRow>((resolve, reject) => {
     let settled = false;
     let pollTimer: NodeJS.Timeout | undefined;
     let lastStatus: string | undefined;
+    let timedOut = false;
     const settle = (fn: () => void) => {
       if (settled) return;
       settled = true;
@@ -38,7 +40,7 @@ export function waitForTask(taskId: number, timeoutMs: number, deps: WaitDeps): 
         if (!row) return settle(() => reject(new TaskNotFoundError(taskId)));
         lastStatus = row.status;
         if (deps.isFinished(row.status)) return settle(() => resolve(row));
-        if (!settled) {
+        if (!settled && !timedOut) {
           clearTimeout(pollTimer);
           pollTimer = setTimeout(() => void check(), deps.pollMs(row));
         }
@@ -49,7 +51,21 @@ export function waitForTask(taskId: number, timeoutMs: number, deps: WaitDeps): 
     const unsubscribe = deps.events.subscribe(FINAL_EVENT_TYPES, (event) => {
       if (event.task.id === taskId) void check();
     });
-    const timeoutTimer = setTimeout(() => settle(() => reject(new WaitTimeoutError(taskId, timeoutMs, lastStatus))), timeoutMs);
+    // The last poll may be long past (a task run here is re-read once per lease), so the error
+    // names the status as it is now; a task found finished by that read is resolved instead.
+    const giveUp = async () => {
+      timedOut = true;
+      clearTimeout(pollTimer);
+      try {
+        const row = await deps.dialect.getRow(taskId);
+        if (!row) return settle(() => reject(new TaskNotFoundError(taskId)));
+        if (deps.isFinished(row.status)) return settle(() => resolve(row));
+        settle(() => reject(new WaitTimeoutError(taskId, timeoutMs, row.status)));
+      } catch {
+        settle(() => reject(new WaitTimeoutError(taskId, timeoutMs, lastStatus)));
+      }
+    };
+    const timeoutTimer = setTimeout(() => void giveUp(), timeoutMs);
     void check();
   });
 }

@@ -142,6 +142,20 @@ eachDatabase('bad enqueue input', (kind) => {
     });
   });
 
+  it('enqueueMany refuses an item key other than name, payload and options, wherever the item is', async () => {
+    const expected = 'enqueueMany item INDEX: Invalid option "option": expected one of the known options (name, payload, options), received {"priority":5}.';
+    for (const index of [0, 3]) {
+      const items: Record<string, unknown>[] = Array.from({ length: 5 }, (_, i) => ({ name: 'echo', payload: { i } }));
+      items[index] = { name: 'echo', payload: 1, option: { priority: 5 } };
+      await refused(`enqueueMany item ${index} misspelt options`, () => t.queue.enqueueMany(items as never), (e) => {
+        assert.ok(e instanceof InvalidOptionError, String(e));
+        assert.equal(e.option, 'option');
+        assert.deepEqual(e.received, { priority: 5 });
+        assert.equal(e.message, expected.replace('INDEX', String(index)));
+      });
+    }
+  });
+
   it('stores Dates as ISO strings; the handler receives strings', async () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     echo.next = deferred<unknown>();

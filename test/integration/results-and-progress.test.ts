@@ -3,6 +3,7 @@ import { after, before, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { InvalidPayloadError, Task, TaskHandler, TaskNotFoundError, TaskStatus, WaitTimeoutError, type TaskContext } from '../../lib/index.js';
 import { startChild } from '../helpers/child-worker.js';
+import { probeDialect } from '../helpers/dialect-probe.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, within } from '../helpers/wait.js';
@@ -22,6 +23,17 @@ class Workers {
   @TaskHandler('bad-progress', { maxAttempts: 1 })
   async badProgress(_p: unknown, ctx: TaskContext) {
     await ctx.progress({ when: () => 1 });
+  }
+}
+
+@Injectable()
+class SlowWorker {
+  started = deferred();
+  release = deferred();
+  @TaskHandler('slow')
+  async slow() {
+    this.started.resolve();
+    await this.release.promise;
   }
 }
 
@@ -77,6 +89,33 @@ eachDatabase('results, waitFor and progress', (kind) => {
     const cancelled = t.queue.waitFor(task.id, { timeoutMs: 10_000 });
     await t.queue.cancel(task.id);
     assert.equal((await cancelled).status, TaskStatus.Cancelled);
+  });
+
+  it('waitFor\'s timeout names the status the task has then, not the one read when the wait began', async () => {
+    // No polls while pending (pollIntervalMs), so only waitFor's first read and its timeout read the row.
+    const slow = await createTestApp({ kind, providers: [SlowWorker], runner: { pollIntervalMs: 60_000 } });
+    const s = slow.app.get(SlowWorker);
+    try {
+      const task = await slow.queue.enqueue('slow');
+      const firstRead = deferred<unknown>();
+      const unprobe = probeDialect(slow.app, 'getRow', { onSettle: (_args, row) => firstRead.resolve((row as { status?: string })?.status) });
+      const waitStarted = Date.now();
+      const waiting = slow.queue.waitFor(task.id, { timeoutMs: 1500 });
+      assert.equal(await within(firstRead.promise, 5_000, 'waitFor\'s first read'), 'pending');
+      unprobe();
+      await slow.runner.start();
+      await within(s.started.promise, 5_000, 'the slow handler to start');
+      assert.ok(Date.now() - waitStarted < 1500, 'precondition: the handler started before the wait timed out');
+      await assert.rejects(waiting, (e: unknown) => {
+        assert.ok(e instanceof WaitTimeoutError, String(e));
+        assert.equal(e.lastStatus, TaskStatus.Running);
+        assert.equal(e.message, `Task ${task.id} did not finish within 1500 ms (it is running).`);
+        return true;
+      });
+    } finally {
+      s.release.resolve();
+      await slow.close();
+    }
   });
 
   it('waits for a task run by another process by re-reading the row', async () => {

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { InvalidOptionError, InvalidPayloadError } from '../../lib/index.js';
+import { Injectable } from '@nestjs/common';
+import { InvalidOptionError, InvalidPayloadError, TaskHandler } from '../../lib/index.js';
 import { serializeJson } from '../../lib/queue/serialize-json.js';
 import { buildNewTask } from '../../lib/queue/build-new-task.js';
 import { HandlerRegistry } from '../../lib/handlers/handler-registry.js';
 import { resolveOptions } from '../../lib/options/resolve-options.js';
+import { countTasks } from '../helpers/rows.js';
 import { createTestApp } from '../helpers/test-app.js';
+
+@Injectable()
+class Jobs {
+  @TaskHandler('job')
+  job() {}
+}
 
 describe('enqueue input faults', () => {
   it('a payload nested deeper than the stack is an InvalidPayloadError, not a RangeError', () => {
@@ -40,6 +48,36 @@ describe('enqueue input faults', () => {
         assert.equal(e.option, 'foo');
         return true;
       });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a payload or option whose getter throws is refused with the typed error, naming it, and nothing is written', async () => {
+    const t = await createTestApp({ kind: 'sqlite', providers: [Jobs] });
+    const boom = new Error('boom');
+    const payload = { user: { get email(): string { throw boom; } } };
+    const options = { get priority(): number { throw boom; } };
+    const payloadRefused = (prefix: string) => (e: unknown) => {
+      assert.ok(e instanceof InvalidPayloadError, String(e));
+      assert.equal(e.path, '$.user.email');
+      assert.equal(e.cause, boom);
+      assert.equal(e.message, `${prefix}Task payload is not plain JSON at $.user.email: reading it threw Error: boom`);
+      return true;
+    };
+    const optionRefused = (prefix: string) => (e: unknown) => {
+      assert.ok(e instanceof InvalidOptionError, String(e));
+      assert.equal(e.option, 'priority');
+      assert.equal(e.cause, boom);
+      assert.equal(e.message, `${prefix}Invalid option "priority": expected a readable value (reading it threw), received Error: boom.`);
+      return true;
+    };
+    try {
+      await assert.rejects(t.queue.enqueue('job', payload), payloadRefused(''));
+      await assert.rejects(t.queue.enqueueMany([{ name: 'job' }, { name: 'job', payload }]), payloadRefused('enqueueMany item 1: '));
+      await assert.rejects(t.queue.enqueue('job', {}, options), optionRefused(''));
+      await assert.rejects(t.queue.enqueueMany([{ name: 'job' }, { name: 'job' }, { name: 'job', options }]), optionRefused('enqueueMany item 2: '));
+      assert.equal(await countTasks(t.orm), 0);
     } finally {
       await t.close();
     }

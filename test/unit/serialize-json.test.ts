@@ -90,4 +90,26 @@ describe('serializeJson', () => {
       },
     );
   });
+
+  it('refuses a value whose getter, proxy trap or toJSON throws, at its path, keeping what it threw as the cause', () => {
+    const boom = new Error('boom');
+    const cases: [string, unknown, string, string][] = [
+      ['getter', { a: [{ get secret() { throw boom; } }] }, '$.a[0].secret', 'reading it threw Error: boom'],
+      ['proxy trap', { p: new Proxy({}, { ownKeys() { throw boom; } }) }, '$.p', 'reading it threw Error: boom'],
+      ['Date toJSON', { at: Object.assign(new Date(0), { toJSON() { throw boom; } }) }, '$', 'serialising it threw Error: boom'],
+    ];
+    for (const [label, value, path, reason] of cases) {
+      assert.throws(
+        () => serializeJson(value, LIMIT),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidPayloadError, `${label}: expected InvalidPayloadError, got ${String(error)}`);
+          assert.equal(error.path, path, label);
+          assert.equal(error.reason, reason, label);
+          assert.equal(error.message, `Task payload is not plain JSON at ${path}: ${reason}`, label);
+          assert.equal(error.cause, boom, label);
+          return true;
+        },
+      );
+    }
+  });
 });
