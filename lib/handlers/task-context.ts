@@ -17,7 +17,11 @@ export interface TaskContext {
   readonly em: EntityManager;
   /** Fires when the attempt times out, the task is cancelled, or the runner shuts down past its grace period. */
   readonly signal: AbortSignal;
-  /** Stores a JSON progress value, readable through `TaskQueue.get(id)`. */
+  /**
+   * Stores a JSON progress value, readable through `TaskQueue.get(id)`. Once this attempt no
+   * longer holds the task (its lease was lost, or a stop abandoned it) it writes nothing and
+   * rejects with `signal.reason`.
+   */
   progress(value: unknown): Promise<void>;
   /** Nest logger scoped to the task. */
   readonly logger: LoggerService;

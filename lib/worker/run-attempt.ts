@@ -27,25 +27,44 @@ const NEVER = Symbol('never');
 
 type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
+/** How the runner steers one attempt. */
+export interface AttemptControl {
+  /** Its abort is the handler's `ctx.signal`: timeout, cancel, lost lease or shutdown. */
+  controller: AbortController;
+  /**
+   * Set when the runner gives the attempt up at the end of a stop; its `ctx.progress()` then
+   * writes nothing more.
+   */
+  abandoned?: boolean;
+  /** The handler keeps running past a timeout or cancel: the runner then frees its slot. */
+  onIgnoredAbort(): void;
+  /**
+   * Set by runAttempt while it waits; the runner calls it on abandoning the attempt so the
+   * attempt's timers, which would outlive the app, are cleared at once.
+   */
+  clearTimers?: () => void;
+}
+
 /**
  * Runs one claimed attempt and returns the outcome to write, or null when nothing may be
  * written (the lease was lost). The returned promise settles only when the handler has
- * settled, so a task's next attempt never overlaps this one. `onIgnoredAbort` fires when the
- * handler keeps running past a timeout or cancel: the runner then frees its slot.
+ * settled, so a task's next attempt never overlaps this one.
  */
-export async function runAttempt(
-  task: ClaimedTask,
-  handler: RegisteredHandler,
-  controller: AbortController,
-  deps: AttemptDeps,
-  onIgnoredAbort: () => void,
-): Promise<Outcome | null> {
+export async function runAttempt(task: ClaimedTask, handler: RegisteredHandler, control: AttemptControl, deps: AttemptDeps): Promise<Outcome | null> {
+  const { controller } = control;
   const timeoutMs = task.timeoutMs ?? handler.timeoutMs;
   const timer = timeoutMs ? setTimeout(() => controller.abort(new TaskTimeoutError(timeoutMs)), timeoutMs) : undefined;
-  const settled = runHandler(task, handler, controller.signal, deps);
+  const settled = runHandler(task, handler, control, deps);
   // One promise settled by whichever comes first, and the abort listener removed afterwards:
   // a race against a promise that never settles left a listener and two promises per task.
   let onAbort: (() => void) | undefined;
+  let graceTimer: NodeJS.Timeout | undefined;
+  let endGrace: (() => void) | undefined;
+  control.clearTimers = () => {
+    clearTimeout(timer);
+    clearTimeout(graceTimer);
+    endGrace?.();
+  };
   try {
     let first = await new Promise<Settled | typeof NEVER>((resolve) => {
       onAbort = () => resolve(NEVER);
@@ -55,28 +74,35 @@ export async function runAttempt(
     // At shutdown the runner's stop() bounds the wait and abandons a handler that ignores it;
     // a timer or warning of our own here would outlive the app.
     if (first === NEVER && controller.signal.reason instanceof ShutdownError) first = await settled;
-    if (first === NEVER) {
+    if (first === NEVER && !control.abandoned) {
       const grace = Math.min(timeoutMs ?? 5000, 5000);
-      let graceTimer: NodeJS.Timeout | undefined;
-      first = await Promise.race([settled, new Promise<typeof NEVER>((r) => (graceTimer = setTimeout(() => r(NEVER), grace)))]);
+      first = await Promise.race([
+        settled,
+        new Promise<typeof NEVER>((r) => {
+          endGrace = () => r(NEVER);
+          graceTimer = setTimeout(endGrace, grace);
+        }),
+      ]);
       clearTimeout(graceTimer);
-      if (first === NEVER) {
+      if (first === NEVER && !control.abandoned) {
         deps.logger.warn(
           `Task ${task.id} (${task.name}) ignored cancellation (${describe(controller.signal.reason)}) for ${grace} ms; ` +
             'its slot is freed and its lease is kept until the handler settles, so it is not run again meanwhile.',
         );
-        onIgnoredAbort();
-        first = await settled;
+        control.onIgnoredAbort();
       }
     }
+    if (first === NEVER) first = await settled;
     return toOutcome(task, handler, first, controller.signal, deps);
   } finally {
     clearTimeout(timer);
     controller.signal.removeEventListener('abort', onAbort!);
+    control.clearTimers = undefined;
   }
 }
 
-function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: AbortSignal, deps: AttemptDeps): Promise<Settled> {
+function runHandler(task: ClaimedTask, handler: RegisteredHandler, control: AttemptControl, deps: AttemptDeps): Promise<Settled> {
+  const { signal } = control.controller;
   let em: TaskContext['em'] | undefined;
   const ctx: TaskContext = {
     taskId: task.id,
@@ -90,7 +116,12 @@ function runHandler(task: ClaimedTask, handler: RegisteredHandler, signal: Abort
       return (em ??= deps.orm.em.fork({ clear: true }));
     },
     signal,
-    progress: async (value: unknown) => deps.dialect.setProgress(deps.workerId, { id: task.id, attempt: task.attempts }, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect)),
+    progress: async (value: unknown) => {
+      // The database fences writes on worker and attempt, but a retry() resets attempts, so a
+      // stale attempt in this very process could pass that fence: refuse here as well.
+      if (control.abandoned || signal.reason instanceof LeaseLostError) throw signal.reason;
+      return deps.dialect.setProgress(deps.workerId, { id: task.id, attempt: task.attempts }, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect));
+    },
     logger: deps.logger,
   };
   return Promise.resolve()

@@ -1,29 +1,32 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ClaimedTask } from '../dialects/task-row.js';
+import type { AttemptControl } from './run-attempt.js';
 
 /** A task whose handler this runner started, until its outcome is written. */
-export interface Running {
+export interface Running extends AttemptControl {
   task: ClaimedTask;
-  controller: AbortController;
   /** Settles when the handler has settled and its outcome is written. */
   done: Promise<void>;
   slotHeld: boolean;
   /** The handler has returned or thrown (its outcome may still be being written). */
   handlerSettled: boolean;
-  /** stop() gave up on this handler: whatever it does later is neither written nor reported. */
-  abandoned?: boolean;
+  /** Frees the slot this handler holds, once. */
+  freeSlot(): void;
 }
 
 /**
  * At the end of a stop, gives up on handlers that ignored the shutdown abort. The app is about
  * to close its database connections: a write when such a handler returns would reopen them (and
  * keep the process alive), so nothing is written for it; its lease expires instead and another
- * runner retries the task. It leaves the running set, so a restarted runner never renews it.
+ * runner retries the task. It leaves the running set, so a restarted runner never renews it, and
+ * gives back its slot, so a restarted runner is not left with fewer slots (or none).
  */
 export function abandonUnsettled(running: Map<number, Running>, leaseMs: number, logger: LoggerService): void {
   const left = [...running.values()].filter((r) => !r.handlerSettled);
   for (const r of left) {
     r.abandoned = true;
+    r.clearTimers?.();
+    r.freeSlot();
     running.delete(r.task.id);
   }
   if (left.length === 0) return;

@@ -242,7 +242,6 @@ export class TaskRunner {
     const handler = this.registry.get(task.name);
     const controller = new AbortController();
     this.slots.take(task.queue);
-    const entry: Running = { task, controller, slotHeld: true, handlerSettled: false, done: Promise.resolve() };
     const freeSlot = () => {
       if (!entry.slotHeld) return;
       entry.slotHeld = false;
@@ -251,6 +250,7 @@ export class TaskRunner {
       this.launchBuffered();
       this.wake();
     };
+    const entry: Running = { task, controller, slotHeld: true, handlerSettled: false, done: Promise.resolve(), freeSlot, onIgnoredAbort: freeSlot };
     // An earlier attempt of this task still running here lost its lease (a stall let the sweep
     // take it back, and this worker claimed it again): its writes are fenced off by attempt, and
     // its handler is told to stop.
@@ -265,7 +265,7 @@ export class TaskRunner {
     entry.done = (async () => {
       try {
         const outcome: Outcome | null = handler
-          ? await runAttempt(task, handler, controller, this.attemptDeps, freeSlot)
+          ? await runAttempt(task, handler, entry, this.attemptDeps)
           : { kind: 'retry', id: task.id, attempt: task.attempts, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
         entry.handlerSettled = true;
         freeSlot();

@@ -32,11 +32,34 @@ class Reclaimed {
   }
 }
 
+/** One attempt only: the first run waits for the test, then reports progress; the second returns at once. */
+@Injectable()
+class RetriedAfterLoss {
+  runs = 0;
+  readonly firstStarted = deferred();
+  readonly releaseFirst = deferred();
+  readonly secondStarted = deferred();
+  readonly releaseSecond = deferred();
+  readonly firstProgress = deferred<unknown>();
+  @TaskHandler('retried-after-loss', { maxAttempts: 1 })
+  async run(_p: unknown, ctx: TaskContext) {
+    if (++this.runs === 1) {
+      this.firstStarted.resolve();
+      await this.releaseFirst.promise;
+      this.firstProgress.resolve(await ctx.progress('stale').then(() => 'written', (error: unknown) => error));
+      return 'stale';
+    }
+    this.secondStarted.resolve();
+    await this.releaseSecond.promise;
+    return 'fresh';
+  }
+}
+
 eachDatabase('same worker re-claims its own expired task', (kind) => {
   let t: TestApp;
   beforeEach(async () => {
     // Renewal far apart, so the sweep (called by the test) takes the lease back before any renewal notices.
-    t = await createTestApp({ kind, providers: [Reclaimed], runner: { leaseMs: 600_000, leaseRenewIntervalMs: 300_000, sweepIntervalMs: 300_000, pollIntervalMs: 50 } });
+    t = await createTestApp({ kind, providers: [Reclaimed, RetriedAfterLoss], runner: { leaseMs: 600_000, leaseRenewIntervalMs: 300_000, sweepIntervalMs: 300_000, pollIntervalMs: 50 } });
   });
   afterEach(() => t.close());
 
@@ -63,5 +86,29 @@ eachDatabase('same worker re-claims its own expired task', (kind) => {
     const done = await within(t.queue.waitFor(task.id, { timeoutMs: 10_000 }), 15_000, 'the task to finish');
     assert.equal(done.status, TaskStatus.Succeeded);
     assert.deepEqual(done.result, { attempt: 2 });
+  });
+
+  it('a retry() after a lost last attempt restarts the attempt count, yet the stale run can write no progress', async () => {
+    const h = t.app.get(RetriedAfterLoss);
+    const task = await t.queue.enqueue('retried-after-loss');
+    await t.runner.start();
+    await within(h.firstStarted.promise, 10_000, 'the first run');
+    const dialect = t.app.get<Dialect>(DIALECT);
+    await t.orm.em.fork().getConnection().execute(`update async_runner_task set locked_until = ${kind === 'postgres' ? "now() - interval '1 minute'" : kind === 'mariadb' ? 'utc_timestamp(3) - interval 1 minute' : String(Date.now() - 60_000)} where id = ${task.id}`);
+    assert.equal(await dialect.reclaimExpired(), 1);
+    assert.equal((await t.queue.get(task.id))?.status, TaskStatus.Failed);
+    await t.queue.retry(task.id);
+    await within(h.secondStarted.promise, 10_000, 'the retried run to start in the same worker');
+    // Same worker, same attempt number (1): only this process can tell the runs apart.
+    assert.equal((await t.queue.get(task.id))?.attempts, 1);
+    h.releaseFirst.resolve();
+    const progress = await within(h.firstProgress.promise, 10_000, 'the stale progress call');
+    assert.ok(progress instanceof LeaseLostError, `the stale run's progress gave ${String(progress)}`);
+    assert.equal((await t.queue.get(task.id))?.progress, null);
+    h.releaseSecond.resolve();
+    const done = await within(t.queue.waitFor(task.id, { timeoutMs: 10_000 }), 15_000, 'the task to finish');
+    assert.equal(done.status, TaskStatus.Succeeded);
+    assert.equal(done.result, 'fresh');
+    assert.equal(done.progress, null);
   });
 });

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { Injectable } from '@nestjs/common';
+import { CronScheduler, TaskHandler } from '../../lib/index.js';
 import { createTestApp } from '../helpers/test-app.js';
 import { within } from '../helpers/wait.js';
 
 interface Native {
   prepare(sql: string): { run(): unknown };
+}
+
+@Injectable()
+class Hourly {
+  @TaskHandler('hourly', { cron: '0 * * * *' })
+  run() {}
 }
 
 describe('SQLite: another connection holding the write lock', () => {
@@ -32,6 +40,29 @@ describe('SQLite: another connection holding the write lock', () => {
       assert.ok(maxGap < 400, `the event loop stalled for ${Math.round(maxGap)} ms while the lock was held`);
       assert.equal(t.runner.status.state, 'running');
       await within(t.runner.stop(), 10_000, 'stop()');
+    } finally {
+      await other.app.close();
+      await t.close();
+    }
+  });
+
+  it('a cron slot another instance already took is skipped without waiting for the lock', async () => {
+    const t = await createTestApp({ kind: 'sqlite', providers: [Hourly] });
+    const other = await createTestApp({ kind: 'sqlite', db: t.db, createSchema: false, providers: [Hourly] });
+    try {
+      const slot = new Date('2026-01-05T10:00:00Z');
+      assert.ok(await other.app.get(CronScheduler).enqueueSlot('hourly', slot), 'the other instance takes the slot');
+      const native = (await other.orm.em.getConnection().getNativeClient()) as Native;
+      native.prepare('BEGIN IMMEDIATE').run();
+      try {
+        // An INSERT here would wait the whole busy timeout (5 s) with the event loop blocked.
+        const began = performance.now();
+        assert.equal(await t.app.get(CronScheduler).enqueueSlot('hourly', slot), null);
+        const took = performance.now() - began;
+        assert.ok(took < 1000, `enqueueSlot took ${Math.round(took)} ms under another connection's write lock`);
+      } finally {
+        native.prepare('ROLLBACK').run();
+      }
     } finally {
       await other.app.close();
       await t.close();

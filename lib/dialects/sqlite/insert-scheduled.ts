@@ -8,6 +8,9 @@ import type { NewTask, TaskRow } from '../task-row.js';
  * Returns the new row, or undefined when the slot was taken.
  */
 export async function insertScheduled(exec: SqlExecutor, t: Tables, task: NewTask, slot: string): Promise<TaskRow | undefined> {
+  // A read first: with several instances, most find the slot taken, and the INSERT would wait
+  // for the write lock (blocking the event loop) only to do nothing.
+  if ((await exec.all(`SELECT 1 FROM ${t.task} WHERE schedule_slot = ?`, [slot])).length > 0) return undefined;
   const now = Date.now();
   const runAt = task.runAt ? task.runAt.getTime() : now + task.delayMs;
   const rows = await exec.all<TaskRow>(
