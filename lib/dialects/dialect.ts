@@ -43,19 +43,20 @@ export interface Dialect {
   setProgress(workerId: string, task: HeldTask, progress: string, ctx?: SqlContext): Promise<void>;
   /** Highest stop-row id now; a runner obeys only rows above the value it saw at start. */
   latestStopId(): Promise<number>;
-  insertStop(scope: string, reason: string | null): Promise<number>;
+  insertStop(scope: string, reason: string | null, ctx?: SqlContext): Promise<number>;
   /** First stop row above `afterId` whose scope is one of `scopes`. */
   findStop(afterId: number, scopes: readonly string[]): Promise<StopRow | undefined>;
   /** The subset of `ids` still pending, with their start times (for runUntilEmpty's retry wait). */
   pendingAmong(ids: readonly number[]): Promise<{ id: number; runAt: Date }[]>;
-  getRow(id: number): Promise<TaskRow | undefined>;
+  /** `ctx` here and below: the caller's open transaction on SQLite, for the reason given at setProgress. */
+  getRow(id: number, ctx?: SqlContext): Promise<TaskRow | undefined>;
   /**
    * Pending ⇒ `cancelled` (recording `reason`); running ⇒ sets `cancel_requested` for its
    * runner. Returns the row afterwards and what was done, undefined when there is no such task.
    */
-  cancel(id: number, reason: string): Promise<CancelResult | undefined>;
+  cancel(id: number, reason: string, ctx?: SqlContext): Promise<CancelResult | undefined>;
   /** Failed or cancelled ⇒ pending with fresh attempts, due now; undefined when not in those states. */
-  retry(id: number): Promise<TaskRow | undefined>;
+  retry(id: number, ctx?: SqlContext): Promise<TaskRow | undefined>;
   /** Inserts the task of a schedule slot unless one exists for that slot; undefined when taken. */
   insertScheduled(task: NewTask, slot: string): Promise<TaskRow | undefined>;
   /** Deletes up to `limit` tasks of `status` finished more than `olderThanMs` ago; returns the count. */

@@ -60,11 +60,15 @@ export abstract class SharedOpsDialect {
     if (ctx) return this.ops.setProgress(this.exec, this.t, workerId, task, progress, ctx);
     return this.transient(() => this.ops.setProgress(this.exec, this.t, workerId, task, progress));
   }
+  /** Runs `op` on the caller's open transaction `ctx` (never retried: it may be gone), else under the transient retry. */
+  private joining<T>(ctx: SqlContext | undefined, op: (exec: SqlExecutor) => Promise<T>): Promise<T> {
+    return ctx ? op(this.exec.on(ctx)) : this.transient(() => op(this.exec));
+  }
   latestStopId() {
     return this.transient(() => this.ops.latestStopId(this.exec, this.t));
   }
-  insertStop(scope: string, reason: string | null) {
-    return this.transient(() => this.ops.insertStop(this.exec, this.t, scope, reason));
+  insertStop(scope: string, reason: string | null, ctx?: SqlContext) {
+    return this.joining(ctx, (exec) => this.ops.insertStop(exec, this.t, scope, reason));
   }
   findStop(afterId: number, scopes: readonly string[]) {
     return this.transient(() => this.ops.findStop(this.exec, this.t, afterId, scopes));
@@ -72,14 +76,14 @@ export abstract class SharedOpsDialect {
   pendingAmong(ids: readonly number[]) {
     return this.transient(() => this.ops.pendingAmong(this.exec, this.t, ids));
   }
-  getRow(id: number) {
-    return this.transient(() => this.ops.getRow(this.exec, this.t, id));
+  getRow(id: number, ctx?: SqlContext) {
+    return this.joining(ctx, (exec) => this.ops.getRow(exec, this.t, id));
   }
-  cancel(id: number, reason: string) {
-    return this.transient(() => this.ops.cancelTask(this.exec, this.t, id, reason));
+  cancel(id: number, reason: string, ctx?: SqlContext) {
+    return this.joining(ctx, (exec) => this.ops.cancelTask(exec, this.t, id, reason));
   }
-  retry(id: number) {
-    return this.transient(() => this.ops.retryTask(this.exec, this.t, id));
+  retry(id: number, ctx?: SqlContext) {
+    return this.joining(ctx, (exec) => this.ops.retryTask(exec, this.t, id));
   }
   deleteFinished(status: FinishedStatus, olderThanMs: number, limit: number) {
     return this.transient(() => this.ops.deleteFinished(this.exec, this.t, status, olderThanMs, limit));

@@ -74,6 +74,19 @@ export class SqlExecutor {
     };
   }
 
+  /**
+   * This executor with every statement sent on `ctx` (a caller's open transaction), or itself
+   * when there is none: lets an operation written against an executor join that transaction.
+   */
+  on(ctx: SqlContext | undefined): SqlExecutor {
+    if (!ctx) return this;
+    const bound = Object.create(this) as { -readonly [K in keyof SqlExecutor]: SqlExecutor[K] };
+    bound.all = (sql, params) => this.all(sql, params, ctx);
+    bound.run = (sql, params) => this.run(sql, params, ctx);
+    bound.transaction = (fn) => fn(ctx);
+    return bound as SqlExecutor;
+  }
+
   /** Runs `fn` in a transaction of its own on the ORM's connection. */
   transaction<T>(fn: (ctx: SqlContext) => Promise<T>): Promise<T> {
     return this.connection.transactional(fn);

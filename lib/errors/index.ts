@@ -15,3 +15,4 @@ export * from './task-state.error.js';
 export * from './wait-timeout.error.js';
 export * from './unsupported-database-version.error.js';
 export * from './not-ready.error.js';
+export * from './wait-in-transaction.error.js';

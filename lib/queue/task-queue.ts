@@ -9,6 +9,7 @@ import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import { TaskNotFoundError } from '../errors/task-not-found.error.js';
 import { TaskStateError } from '../errors/task-state.error.js';
+import { WaitInTransactionError } from '../errors/wait-in-transaction.error.js';
 import { TaskEvents } from '../events/task-events.js';
 import { HandlerRegistry } from '../handlers/handler-registry.js';
 import type { TaskDefinition } from '../handlers/task-definition.js';
@@ -90,7 +91,7 @@ export class TaskQueue {
 
   /** The task as stored now (status, attempts, result, progress, last error), or null. */
   async get<P = unknown, R = unknown>(id: number): Promise<Task<P, R> | null> {
-    const row = await this.dialect.getRow(checkInt('id', id, 1, MAX_ID));
+    const row = await this.dialect.getRow(checkInt('id', id, 1, MAX_ID), sqliteTransaction(this.dialect));
     return row ? rowToTask<P, R>(row) : null;
   }
 
@@ -104,7 +105,7 @@ export class TaskQueue {
    */
   async cancel(id: number): Promise<Task> {
     const taskId = checkInt('id', id, 1, MAX_ID);
-    const res = await this.dialect.cancel(taskId, new TaskCancelledError().message);
+    const res = await this.dialect.cancel(taskId, new TaskCancelledError().message, sqliteTransaction(this.dialect));
     if (!res) throw new TaskNotFoundError(taskId);
     const task = rowToTask(res.row);
     if (res.action === 'cancelled') {
@@ -126,13 +127,14 @@ export class TaskQueue {
    */
   async retry(id: number): Promise<Task> {
     const taskId = checkInt('id', id, 1, MAX_ID);
-    const row = await this.dialect.retry(taskId);
+    const ctx = sqliteTransaction(this.dialect);
+    const row = await this.dialect.retry(taskId, ctx);
     if (!row) {
-      const current = await this.dialect.getRow(taskId);
+      const current = await this.dialect.getRow(taskId, ctx);
       if (!current) throw new TaskNotFoundError(taskId);
       throw new TaskStateError(taskId, current.status, 'retry');
     }
-    this.wake.notify(row.queue);
+    this.notify(row.queue, ctx);
     return rowToTask(row);
   }
 
@@ -142,12 +144,21 @@ export class TaskQueue {
    * a task run by another process is noticed by re-reading the row every `pollIntervalMs`.
    * @throws TaskNotFoundError when there is no such task
    * @throws WaitTimeoutError when it has not finished within `timeoutMs` (default 60000)
+   * @throws WaitInTransactionError when called inside an open SQLite transaction for a task not finished yet
    */
   async waitFor<P = unknown, R = unknown>(id: number, options: { timeoutMs?: number } = {}): Promise<Task<P, R>> {
     const taskId = checkInt('id', id, 1, MAX_ID);
     const o = checkObject('options', options);
     checkKnownKeys('', o, ['timeoutMs']);
     const timeoutMs = o.timeoutMs === undefined ? 60_000 : checkInt('timeoutMs', o.timeoutMs, 1, 2_147_483_647);
+    const ctx = sqliteTransaction(this.dialect);
+    if (ctx) {
+      // Inside a SQLite transaction the runner cannot write until it ends: answer at once.
+      const current = await this.dialect.getRow(taskId, ctx);
+      if (!current) throw new TaskNotFoundError(taskId);
+      if (!FINISHED_STATUSES.includes(current.status as TaskStatus)) throw new WaitInTransactionError(taskId, current.status);
+      return rowToTask<P, R>(current);
+    }
     const row = await waitForTask(taskId, timeoutMs, {
       dialect: this.dialect,
       events: this.events,
@@ -167,7 +178,7 @@ export class TaskQueue {
     if (scope !== 'all' && !/^(queue|worker):.{1,185}$/.test(scope)) {
       throw new InvalidOptionError('scope', '"all", "queue:<name>" or "worker:<workerId>"', scope);
     }
-    await this.dialect.insertStop(scope, r);
+    await this.dialect.insertStop(scope, r, sqliteTransaction(this.dialect));
   }
 
   /** Wakes runners for `queue`: now, or when the caller's transaction commits. */

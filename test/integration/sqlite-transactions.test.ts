@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, TaskQueue, TaskStatus, type TaskContext } from '../../lib/index.js';
+import { TaskHandler, TaskQueue, TaskStatus, WaitInTransactionError, type TaskContext } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { within } from '../helpers/wait.js';
@@ -43,6 +43,51 @@ eachDatabase(
       assert.equal(row?.status, TaskStatus.Succeeded);
       assert.deepEqual(row?.progress, { step: 1 });
       assert.equal(row?.result, 'done');
+    });
+
+    it('get, cancel, retry, waitFor and requestStop inside an app transaction answer instead of waiting for it forever', async () => {
+      const later = await t.queue.enqueue('noop', null, { delayMs: 600_000 });
+      const other = await t.queue.enqueue('noop', null, { delayMs: 600_000 });
+      const seen = await within(
+        t.orm.em.fork().transactional(async () => {
+          const read = await t.queue.get(later.id);
+          const cancelled = await t.queue.cancel(later.id);
+          const finished = await t.queue.waitFor(later.id, { timeoutMs: 1000 });
+          const refused = await t.queue.waitFor(other.id, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+          const retried = await t.queue.retry(later.id);
+          await t.queue.requestStop('in a transaction', 'queue:nowhere');
+          return { read: read?.status, cancelled: cancelled.status, finished: finished.status, refused, retried: retried.status };
+        }),
+        10_000,
+        'the transaction',
+      );
+      assert.equal(seen.read, TaskStatus.Pending);
+      assert.equal(seen.cancelled, TaskStatus.Cancelled);
+      assert.equal(seen.finished, TaskStatus.Cancelled);
+      assert.ok(seen.refused instanceof WaitInTransactionError, String(seen.refused));
+      assert.equal(seen.refused.taskId, other.id);
+      assert.equal(seen.refused.status, 'pending');
+      assert.equal(seen.retried, TaskStatus.Pending);
+      // Written through the transaction, and committed with it.
+      assert.equal((await t.queue.get(later.id))?.status, TaskStatus.Pending);
+      const stops = await t.orm.em.fork().getConnection().execute('select reason from async_runner_stop');
+      assert.deepEqual(stops.map((r: { reason: string }) => r.reason), ['in a transaction']);
+    });
+
+    it('writes made through a transaction that rolls back are undone', async () => {
+      const task = await t.queue.enqueue('noop', null, { delayMs: 600_000 });
+      await assert.rejects(
+        within(
+          t.orm.em.fork().transactional(async () => {
+            await t.queue.cancel(task.id);
+            throw new Error('roll back');
+          }),
+          10_000,
+          'the transaction',
+        ),
+        /roll back/,
+      );
+      assert.equal((await t.queue.get(task.id))?.status, TaskStatus.Pending);
     });
   },
   ['sqlite'],
