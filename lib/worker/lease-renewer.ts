@@ -8,6 +8,8 @@ import type { PrefetchBuffer } from './prefetch-buffer.js';
 /** What the renewer needs of a task running in this process. */
 export interface RenewableTask {
   readonly controller: AbortController;
+  /** Set once this runner knows the task's lease is gone: nothing of this attempt may be written. */
+  leaseLost?: boolean;
 }
 
 /** The runner's side of lease renewal: what it holds, and how it hands back claimed-ahead tasks. */
@@ -51,23 +53,32 @@ export class LeaseRenewer {
     // pooled connection that finishes and claims need.
     if (this.renewing || (running.size === 0 && prefetched.size === 0)) return;
     this.renewing = true;
-    const ids = [...running.keys(), ...prefetched.ids()];
+    // The answer is matched against the claims as they were when the renewal was sent: a task
+    // that finished, was retried and was claimed again meanwhile is a later attempt, which an
+    // answer about the earlier one must not abort, cancel or drop.
+    const sentRunning = [...running];
+    const sentAhead = prefetched.tasks();
+    const ids = [...sentRunning.map(([id]) => id), ...sentAhead.map((t) => t.id)];
     try {
       const sentAt = performance.now();
       const { held, cancelRequested } = await this.dialect.renew(this.holder.workerId, ids, this.holder.leaseMs);
-      prefetched.extend(held, sentAt + this.holder.leaseMs);
       const heldSet = new Set(held);
-      for (const id of ids) {
-        if (heldSet.has(id)) continue;
-        const entry = running.get(id);
-        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
-        // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
-        else if (prefetched.remove(id)) this.logger.warn(`Task ${id}, claimed ahead, lost its lease before it started; left to its new owner.`);
+      const cancelSet = new Set(cancelRequested);
+      for (const [id, entry] of sentRunning) {
+        if (running.get(id) !== entry) continue;
+        if (!heldSet.has(id)) {
+          entry.leaseLost = true;
+          if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+        } else if (cancelSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
       }
-      for (const id of cancelRequested) {
-        const entry = running.get(id);
-        if (entry && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
-        else if (prefetched.has(id)) this.holder.release([prefetched.remove(id)!], 'cancel');
+      for (const task of sentAhead) {
+        if (prefetched.task(task.id) !== task) continue;
+        // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
+        if (!heldSet.has(task.id)) {
+          prefetched.remove(task.id);
+          this.logger.warn(`Task ${task.id}, claimed ahead, lost its lease before it started; left to its new owner.`);
+        } else if (cancelSet.has(task.id)) this.holder.release([prefetched.remove(task.id)!], 'cancel');
+        else prefetched.extend(task, sentAt + this.holder.leaseMs);
       }
     } catch (error) {
       this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);

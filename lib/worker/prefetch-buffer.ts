@@ -27,6 +27,16 @@ export class PrefetchBuffer {
     return [...this.byId.keys()];
   }
 
+  /** The tasks held now, in no particular order. */
+  tasks(): ClaimedTask[] {
+    return [...this.byId.values()].map((e) => e.task);
+  }
+
+  /** The task held under `id`, if any (identity tells one claim of a task from a later one). */
+  task(id: number): ClaimedTask | undefined {
+    return this.byId.get(id)?.task;
+  }
+
   push(task: ClaimedTask, leaseEnd: number): void {
     let list = this.queues.get(task.queue);
     if (!list) this.queues.set(task.queue, (list = []));
@@ -34,12 +44,10 @@ export class PrefetchBuffer {
     this.byId.set(task.id, { task, leaseEnd });
   }
 
-  /** Records renewed leases of the tasks still held. */
-  extend(ids: readonly number[], leaseEnd: number): void {
-    for (const id of ids) {
-      const entry = this.byId.get(id);
-      if (entry) entry.leaseEnd = leaseEnd;
-    }
+  /** Records the renewed lease of `task`, if it is still held. */
+  extend(task: ClaimedTask, leaseEnd: number): void {
+    const entry = this.byId.get(task.id);
+    if (entry?.task === task) entry.leaseEnd = leaseEnd;
   }
 
   /**

@@ -36,6 +36,11 @@ export interface AttemptControl {
    * writes nothing more.
    */
   abandoned?: boolean;
+  /**
+   * Set when this attempt no longer holds the task (a renewal found the lease gone, or this
+   * worker claimed the task again): nothing of it is written, whatever its signal says.
+   */
+  leaseLost?: boolean;
   /** The handler keeps running past a timeout or cancel: the runner then frees its slot. */
   onIgnoredAbort(): void;
   /**
@@ -93,7 +98,7 @@ export async function runAttempt(task: ClaimedTask, handler: RegisteredHandler, 
       }
     }
     if (first === NEVER) first = await settled;
-    return toOutcome(task, handler, first, controller.signal, deps);
+    return control.leaseLost ? null : toOutcome(task, handler, first, controller.signal, deps);
   } finally {
     clearTimeout(timer);
     controller.signal.removeEventListener('abort', onAbort!);
@@ -119,7 +124,8 @@ function runHandler(task: ClaimedTask, handler: RegisteredHandler, control: Atte
     progress: async (value: unknown) => {
       // The database fences writes on worker and attempt, but a retry() resets attempts, so a
       // stale attempt in this very process could pass that fence: refuse here as well.
-      if (control.abandoned || signal.reason instanceof LeaseLostError) throw signal.reason;
+      if (control.leaseLost || signal.reason instanceof LeaseLostError) throw new LeaseLostError(deps.workerId);
+      if (control.abandoned) throw signal.reason;
       return deps.dialect.setProgress(deps.workerId, { id: task.id, attempt: task.attempts }, serializeJson(value, deps.maxPayloadBytes, 'progress'), sqliteTransaction(deps.dialect));
     },
     logger: deps.logger,

@@ -255,7 +255,10 @@ export class TaskRunner {
     // take it back, and this worker claimed it again): its writes are fenced off by attempt, and
     // its handler is told to stop.
     const earlier = this.running.get(task.id);
-    if (earlier && !earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(this.options.workerId));
+    if (earlier) {
+      earlier.leaseLost = true;
+      if (!earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(this.options.workerId));
+    }
     this.running.set(task.id, entry);
     if (handler) {
       // Guarded: at thousands of tasks a second, building lines nobody logs is measurable.
