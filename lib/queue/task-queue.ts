@@ -24,6 +24,7 @@ import { rowToTask } from './row-to-task.js';
 import { waitForTask } from './wait-for-task.js';
 
 const MAX_ID = Number.MAX_SAFE_INTEGER;
+const ACTIVE: readonly string[] = ['pending', 'running'];
 const ITEM_KEYS: readonly (keyof EnqueueItem)[] = ['name', 'payload', 'options'];
 
 /**
@@ -105,7 +106,13 @@ export class TaskQueue {
    */
   async cancel(id: number): Promise<Task> {
     const taskId = checkInt('id', id, 1, MAX_ID);
-    const res = await this.dialect.cancel(taskId, new TaskCancelledError().message, sqliteTransaction(this.dialect));
+    const ctx = sqliteTransaction(this.dialect);
+    let res = await this.dialect.cancel(taskId, new TaskCancelledError().message, ctx);
+    // The pending and running cases are two statements: a task moving between them (a retry
+    // written, a claim) can slip past both. Read pending or running afterwards, it is tried again.
+    for (let tries = 1; res?.action === 'none' && ACTIVE.includes(res.row.status) && tries < 10; tries++) {
+      res = await this.dialect.cancel(taskId, new TaskCancelledError().message, ctx);
+    }
     if (!res) throw new TaskNotFoundError(taskId);
     const task = rowToTask(res.row);
     if (res.action === 'cancelled') {
