@@ -23,9 +23,13 @@ export function scanDecoratedMethods<Meta>(
   logger: LoggerService,
   visit: (method: DecoratedMethod<Meta>) => void,
 ): void {
+  // A provider exposed under a second token (`useExisting`) appears once per token, with the
+  // same instance: registered twice it would clash with itself or hear every event twice.
+  const seen = new Set<object>();
   for (const wrapper of discovery.getProviders()) {
     const instance = wrapper.instance as Record<string, unknown> | undefined;
-    if (!instance || typeof instance !== 'object') continue;
+    if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
+    seen.add(instance);
     const proto = Object.getPrototypeOf(instance) as object | null;
     if (!proto) continue;
     for (const method of scanner.getAllMethodNames(proto)) {

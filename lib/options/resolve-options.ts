@@ -61,14 +61,15 @@ export function resolveOptions(input: AsyncRunnerOptions = {}): ResolvedAsyncRun
 
 function resolveQueues(value: unknown, defaultQueue: string): { queues: string[]; queueSlots: Record<string, number> | null } {
   if (value === undefined) return { queues: [defaultQueue], queueSlots: null };
+  const expected = 'a non-empty list of queue names, or an object of queue name to slots';
   if (Array.isArray(value)) {
-    if (value.length === 0) throw new InvalidOptionError('queues', 'a non-empty list of queue names, or an object of queue name to slots', value);
+    if (value.length === 0) throw new InvalidOptionError('queues', expected, value);
     const queues = value.map((q, i) => checkName(`queues[${i}]`, q));
     return { queues: [...new Set(queues)], queueSlots: null };
   }
-  const obj = checkObject('queues', value);
-  const entries = Object.entries(obj);
-  if (entries.length === 0) throw new InvalidOptionError('queues', 'a non-empty list of queue names, or an object of queue name to slots', value);
+  if (value === null || typeof value !== 'object') throw new InvalidOptionError('queues', expected, value);
+  const entries = Object.entries(value);
+  if (entries.length === 0) throw new InvalidOptionError('queues', expected, value);
   const queueSlots: Record<string, number> = {};
   for (const [name, slots] of entries) {
     checkName(`queues.${name}`, name);

@@ -32,9 +32,10 @@ export function checkName(option: string, value: unknown, maxLength = 64): strin
   return value;
 }
 
+/** A non-empty string of at most `maxLength` characters, without NUL: PostgreSQL refuses NUL in text. */
 export function checkString(option: string, value: unknown, maxLength: number): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength) {
-    throw new InvalidOptionError(option, `a non-empty string of at most ${maxLength} characters`, value);
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || value.includes('\u0000')) {
+    throw new InvalidOptionError(option, `a non-empty string of at most ${maxLength} characters, without NUL (\\0) characters`, value);
   }
   return value;
 }

@@ -11,6 +11,7 @@ import { WakeBus } from '../worker/wake-bus.js';
 @Injectable()
 export class CommitWake {
   private readonly pending = new WeakMap<object, Set<string>>();
+  private readonly afterOuterCommit = new Set<string>();
 
   constructor(orm: MikroORM, private readonly wake: WakeBus) {
     const subscriber: EventSubscriber = {
@@ -29,9 +30,21 @@ export class CommitWake {
 
   private settle(args: TransactionEventArgs, committed: boolean): void {
     const ctx = args.transaction as object | undefined;
+    // Releasing a savepoint (a nested transactional()) commits nothing yet, and its event does not
+    // name the outer transaction: its queues are woken at the next outermost commit instead. A
+    // wake for a transaction that then rolls back only costs one empty claim.
+    const savepoint = ctx !== undefined && 'savepointName' in ctx;
+    if (committed && !savepoint && this.afterOuterCommit.size > 0) {
+      for (const q of this.afterOuterCommit) this.wake.notify(q);
+      this.afterOuterCommit.clear();
+    }
     const queues = ctx && this.pending.get(ctx);
     if (!queues) return;
     this.pending.delete(ctx);
-    if (committed) for (const q of queues) this.wake.notify(q);
+    if (!committed) return;
+    for (const q of queues) {
+      if (savepoint) this.afterOuterCommit.add(q);
+      else this.wake.notify(q);
+    }
   }
 }

@@ -23,6 +23,8 @@ import { eventTask, outcomeEvent } from './task-event-mapping.js';
 
 /** How long stop() waits, after aborting handlers with ShutdownError, for them to react. */
 const ABORT_GRACE_MS = 1000;
+/** Longest delay setTimeout honours (2^31-1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The claim-run-finish loop of one process. Ticks never overlap: a wake during a tick only
@@ -314,7 +316,8 @@ export class TaskRunner {
     // the timer; arming a new one then would leave a timer behind after shutdown.
     if (this.state !== 'running') return;
     clearTimeout(this.wakeTimer);
-    this.wakeTimer = setTimeout(() => this.wake(), ms);
+    // setTimeout fires at once (with a warning) past 2^31-1 ms; a retry weeks away would spin.
+    this.wakeTimer = setTimeout(() => this.wake(), Math.min(ms, MAX_TIMER_MS));
   }
 
   /** Resolves at the next moment nothing is due, nothing runs and none of our retries is pending. */

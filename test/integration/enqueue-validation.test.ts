@@ -165,4 +165,18 @@ eachDatabase('bad enqueue input', (kind) => {
     assert.deepEqual(await within(echo.next.promise, 10_000, 'the Date task'), expected);
     assert.deepEqual((await t.queue.get(task.id))?.payload, expected);
   });
+
+  it('a NUL character in a unique key or a stop reason: InvalidOptionError (PostgreSQL cannot store it)', async () => {
+    await refused('NUL in uniqueKey', () => t.queue.enqueue('echo', {}, { uniqueKey: 'a\u0000b' }), (e) => {
+      assert.ok(e instanceof InvalidOptionError);
+      assert.equal(e.option, 'uniqueKey');
+      assert.match(e.message, /without NUL/);
+    });
+    rowsBefore = await countTasks(t.orm);
+    const stopsBefore = await t.orm.em.fork().getConnection().execute('select count(*) as c from async_runner_stop');
+    await assert.rejects(t.queue.requestStop('deploy\u0000'), (e: unknown) => e instanceof InvalidOptionError && e.option === 'reason');
+    const stopsAfter = await t.orm.em.fork().getConnection().execute('select count(*) as c from async_runner_stop');
+    assert.equal(Number(stopsAfter[0].c), Number(stopsBefore[0].c));
+    await stillWorks('NUL in a stop reason');
+  });
 });

@@ -38,7 +38,37 @@ class SingletonJobs {
   }
 }
 
+/** Events heard by the aliased listener below. */
+const aliasedEvents: string[] = [];
+
+@Injectable()
+class AliasedJobs {
+  @TaskHandler('aliased')
+  run() {
+    return 'ran';
+  }
+
+  @OnTaskEvent('succeeded')
+  onSucceeded(event: TaskEvent) {
+    aliasedEvents.push(`${event.type}:${event.task.id}`);
+  }
+}
+
 eachDatabase('handler discovery', (kind) => {
+  it('registers a provider also exposed under another token (useExisting) once: no duplicate-handler error, each event heard once', async () => {
+    aliasedEvents.length = 0;
+    const t = await createTestApp({ kind, providers: [AliasedJobs, { provide: 'JOBS', useExisting: AliasedJobs }] });
+    try {
+      assert.deepEqual(t.app.get(HandlerRegistry).names(), ['aliased']);
+      const task = await t.queue.enqueue('aliased');
+      await t.runner.runUntilEmpty();
+      assert.equal((await t.queue.waitFor(task.id, { timeoutMs: 10_000 })).result, 'ran');
+      assert.deepEqual(aliasedEvents, [`succeeded:${task.id}`]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('skips a transient provider\'s handlers and listeners with a warning; its task name stays unknown', async () => {
     transientEvents.length = 0;
     const logs = captureLogs();

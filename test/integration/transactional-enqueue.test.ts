@@ -55,4 +55,20 @@ eachDatabase('transactional enqueue', (kind) => {
     await t.runner.stop();
     assert.ok(ran === id || ran === id + 1);
   });
+
+  it('a task enqueued in a nested transaction is woken when the outer one commits, not when its savepoint is released', async () => {
+    const mailer = t.app.get(Mailer);
+    mailer.sent = deferred<number>();
+    await t.runner.start();
+    let id = 0;
+    await t.orm.em.fork().transactional(async (outer) => {
+      await outer.transactional(async (inner) => {
+        id = (await t.queue.enqueue('send-welcome', { user: 4 }, { em: inner })).id;
+      });
+      // The savepoint is released here; the row becomes visible to the runner only at the outer commit.
+      await outer.getConnection().execute('select 1', [], 'all', outer.getTransactionContext());
+    });
+    assert.equal(await within(mailer.sent.promise, 10_000, 'the task enqueued in the nested transaction to run'), id);
+    await t.runner.stop();
+  });
 });

@@ -59,6 +59,7 @@ describe('resolveOptions', () => {
     rejects({ backoff: { base: 5 } }, 'backoff.base', /one of the known options \(baseMs, factor, maxMs, jitter\)/);
     rejects({ concurency: 5 }, 'concurency', /one of the known options \(concurrency, queues,/);
     rejects({ queues: [] }, 'queues', /a non-empty list of queue names, or an object of queue name to slots/);
+    rejects({ queues: 'default' }, 'queues', /a non-empty list of queue names, or an object of queue name to slots/);
     rejects({ queues: {} }, 'queues', /a non-empty list/);
     rejects({ queues: ['ok', 'not ok'] }, 'queues[1]', /letters, digits or _ \. : - \//);
     rejects({ queues: { a: 0 } }, 'queues.a', /an integer from 1 to 1000/);
