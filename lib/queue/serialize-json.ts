@@ -84,12 +84,17 @@ function check(value: unknown, path: (string | number)[], ancestors: Set<object>
   const obj = value as object;
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) throw invalid(path, 'Invalid Date', what);
+    // Stored through toJSON: only the standard one gives the ISO string the docs promise.
+    if (Object.getPrototypeOf(obj) !== Date.prototype || Object.hasOwn(obj, 'toJSON')) throw invalid(path, 'a Date subclass or a Date with its own toJSON is not stored as an ISO string', what);
     return;
   }
   const seen = ancestors!;
   if (seen.has(obj)) throw invalid(path, 'circular reference', what);
   seen.add(obj);
   if (Array.isArray(obj)) {
+    if (Object.getPrototypeOf(obj) !== Array.prototype) throw invalid(path, 'an Array subclass is not a plain array', what);
+    // JSON keeps only the indexes: a named property on an array would vanish without a word.
+    if (Object.keys(obj).length > obj.length) throw invalid(path, 'an array with named properties (only its elements would be stored)', what);
     for (let i = 0; i < obj.length; i++) {
       path.push(i);
       if (!(i in obj)) throw invalid(path, 'sparse array hole', what);

@@ -53,6 +53,13 @@ describe('serializeJson', () => {
     badAt({ m: new Map([[1, 2]]) }, '$.m', /instance of Map/);
     badAt({ s: new Set([1]) }, '$.s', /instance of Set/);
     badAt({ arr: [1, , 3] }, '$.arr[1]', /sparse array hole/);
+    const named = Object.assign([1, 2], { note: 'dropped by JSON' });
+    badAt({ named }, '$.named', /array with named properties/);
+    class Items extends Array<number> {}
+    badAt({ items: Items.from([1]) }, '$.items', /Array subclass/);
+    const odd = new Date('2026-01-02T03:04:05.678Z');
+    Object.defineProperty(odd, 'toJSON', { value: () => 'HACK' });
+    badAt({ at: odd }, '$.at', /Date with its own toJSON/);
     badAt({ 'odd key': [undefined] }, '$["odd key"][0]', /undefined has no JSON form here/);
     badAt({ when: new Date('nope') }, '$.when', /Invalid Date/);
     badAt({ [Symbol('k')]: 1 }, '$', /symbol-keyed properties/);
@@ -93,10 +100,11 @@ describe('serializeJson', () => {
 
   it('refuses a value whose getter, proxy trap or toJSON throws, at its path, keeping what it threw as the cause', () => {
     const boom = new Error('boom');
+    let reads = 0;
     const cases: [string, unknown, string, string][] = [
       ['getter', { a: [{ get secret() { throw boom; } }] }, '$.a[0].secret', 'reading it threw Error: boom'],
       ['proxy trap', { p: new Proxy({}, { ownKeys() { throw boom; } }) }, '$.p', 'reading it threw Error: boom'],
-      ['Date toJSON', { at: Object.assign(new Date(0), { toJSON() { throw boom; } }) }, '$', 'serialising it threw Error: boom'],
+      ['getter that throws only when read again', { get flaky() { if (reads++ > 0) throw boom; return 1; } }, '$', 'serialising it threw Error: boom'],
     ];
     for (const [label, value, path, reason] of cases) {
       assert.throws(
