@@ -230,12 +230,13 @@ export class TaskRunner {
     const lapsed: ClaimedTask[] = [];
     for (let next; this.prefetched.size > 0 && (next = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
       // After a stall (a blocked event loop) the lease may have run out and the task may
-      // belong to another worker now: never start it on a lease we cannot be sure of.
-      if (performance.now() >= next.leaseEnd) lapsed.push(next.task);
+      // belong to another worker now: never start it on a lease we cannot be sure of, nor on
+      // one so short that it could lapse before the next renewal extends it.
+      if (next.leaseEnd - performance.now() <= this.options.leaseRenewIntervalMs) lapsed.push(next.task);
       else this.launch(next.task);
     }
     if (lapsed.length > 0) {
-      this.logger.warn(`${lapsed.length} task(s) claimed ahead outlived their lease before a slot freed; handed back unstarted.`);
+      this.logger.warn(`${lapsed.length} task(s) claimed ahead outlived their lease (or all but less than a renewal interval of it) before a slot freed; handed back unstarted.`);
       void this.release(lapsed, 'stop');
     }
   }

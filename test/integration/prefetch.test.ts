@@ -111,10 +111,26 @@ eachDatabase('prefetch: tasks claimed ahead of free slots', (kind) => {
     // Frees the slot before any timer (renewal included) gets a turn.
     h.release.resolve();
     assert.deepEqual(await t.runner.runUntilEmpty(), { succeeded: 4, failed: 0, retried: 0, cancelled: 0 });
-    assert.equal(logs.find('warn', '3 task(s) claimed ahead outlived their lease before a slot freed; handed back unstarted.').length, 1);
+    assert.equal(logs.find('warn', '3 task(s) claimed ahead outlived their lease (or all but less than a renewal interval of it) before a slot freed; handed back unstarted.').length, 1);
     // Handed back with their attempt and claimed again on a fresh lease: each ran once, as attempt 1.
     assert.deepEqual([...h.runs.values()], [1, 1, 1, 1]);
     assert.deepEqual((await rows(t)).map((r) => [r.status, Number(r.attempts)]), Array(4).fill(['succeeded', 1]));
+  });
+
+  it('never starts a claimed-ahead task whose lease has less than a renewal interval left; hands it back', async () => {
+    const logs = captureLogs();
+    t = await createTestApp({ kind, providers: [Prefetched], logger: logs, runner: { concurrency: 1, prefetch: 3, workerId: 'prefetcher', leaseMs: 1000, leaseRenewIntervalMs: 100 } });
+    const h = t.app.get(Prefetched);
+    await t.queue.enqueueMany(Array.from({ length: 4 }, () => ({ name: 'held' })));
+    await t.runner.start();
+    await within(h.started.promise, 10_000, 'first handler');
+    // A stall just short of the lease: at most 50 ms of it are left, less than one renewal interval.
+    const until = performance.now() + 950;
+    while (performance.now() < until);
+    h.release.resolve();
+    assert.deepEqual(await t.runner.runUntilEmpty(), { succeeded: 4, failed: 0, retried: 0, cancelled: 0 });
+    assert.equal(logs.find('warn', '3 task(s) claimed ahead outlived their lease (or all but less than a renewal interval of it)').length, 1);
+    assert.deepEqual([...h.runs.values()], [1, 1, 1, 1]);
   });
 
   it('queues sharing slots take turns: one queue\'s buffer does not hold every slot that frees', async () => {
