@@ -8,6 +8,9 @@ import type { PrefetchBuffer } from './prefetch-buffer.js';
 /** What the renewer needs of a task running in this process. */
 export interface RenewableTask {
   readonly controller: AbortController;
+  /** Local time (performance.now) the lease is sure to last until, from when its claim or last renewal was sent. */
+  leaseEnd: number;
+  readonly handlerSettled: boolean;
   /** Set once this runner knows the task's lease is gone: nothing of this attempt may be written. */
   leaseLost?: boolean;
 }
@@ -47,8 +50,31 @@ export class LeaseRenewer {
     this.timer = undefined;
   }
 
+  /**
+   * Tells handlers whose lease no renewal has confirmed for `leaseMs` (renewals failing or hung,
+   * the database unreachable) that it is gone: another runner's sweep may take the task back
+   * now, and the task must not run in two places.
+   */
+  private expireUnconfirmed(): void {
+    const now = performance.now();
+    const lapsed: number[] = [];
+    for (const [id, entry] of this.holder.running) {
+      if (entry.handlerSettled || entry.leaseLost || now < entry.leaseEnd) continue;
+      entry.leaseLost = true;
+      if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+      lapsed.push(id);
+    }
+    if (lapsed.length > 0) {
+      this.logger.warn(
+        `No renewal confirmed the lease of task(s) ${lapsed.join(', ')} within leaseMs (${this.holder.leaseMs} ms); ` +
+          'their handlers are aborted with LeaseLostError and nothing more is written for them: another runner may take them back.',
+      );
+    }
+  }
+
   private async renew(): Promise<void> {
     const { running, prefetched } = this.holder;
+    this.expireUnconfirmed();
     // One renewal at a time: while the database stalls, stacked renewals would each hold a
     // pooled connection that finishes and claims need.
     if (this.renewing || (running.size === 0 && prefetched.size === 0)) return;
@@ -66,6 +92,7 @@ export class LeaseRenewer {
       const cancelSet = new Set(cancelRequested);
       for (const [id, entry] of sentRunning) {
         if (running.get(id) !== entry) continue;
+        if (heldSet.has(id)) entry.leaseEnd = Math.max(entry.leaseEnd, sentAt + this.holder.leaseMs);
         if (!heldSet.has(id)) {
           entry.leaseLost = true;
           if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));

@@ -5,6 +5,8 @@ import type { AttemptControl } from './run-attempt.js';
 /** A task whose handler this runner started, until its outcome is written. */
 export interface Running extends AttemptControl {
   task: ClaimedTask;
+  /** Local time (performance.now) its lease is sure to last until; renewals move it on. */
+  leaseEnd: number;
   /** Settles when the handler has settled and its outcome is written. */
   done: Promise<void>;
   slotHeld: boolean;

@@ -233,7 +233,7 @@ export class TaskRunner {
       // belong to another worker now: never start it on a lease we cannot be sure of, nor on
       // one so short that it could lapse before the next renewal extends it.
       if (next.leaseEnd - performance.now() <= this.options.leaseRenewIntervalMs) lapsed.push(next.task);
-      else this.launch(next.task);
+      else this.launch(next.task, next.leaseEnd);
     }
     if (lapsed.length > 0) {
       this.logger.warn(`${lapsed.length} task(s) claimed ahead outlived their lease (or all but less than a renewal interval of it) before a slot freed; handed back unstarted.`);
@@ -241,7 +241,7 @@ export class TaskRunner {
     }
   }
 
-  private launch(task: ClaimedTask): void {
+  private launch(task: ClaimedTask, leaseEnd: number): void {
     const handler = this.registry.get(task.name);
     const controller = new AbortController();
     this.slots.take(task.queue);
@@ -253,7 +253,7 @@ export class TaskRunner {
       this.launchBuffered();
       this.wake();
     };
-    const entry: Running = { task, controller, slotHeld: true, handlerSettled: false, done: Promise.resolve(), freeSlot, onIgnoredAbort: freeSlot };
+    const entry: Running = { task, controller, leaseEnd, slotHeld: true, handlerSettled: false, done: Promise.resolve(), freeSlot, onIgnoredAbort: freeSlot };
     // An earlier attempt of this task still running here lost its lease (a stall let the sweep
     // take it back, and this worker claimed it again): its writes are fenced off by attempt, and
     // its handler is told to stop.
