@@ -74,10 +74,12 @@ export class LeaseRenewer {
 
   private async renew(): Promise<void> {
     const { running, prefetched } = this.holder;
-    this.expireUnconfirmed();
     // One renewal at a time: while the database stalls, stacked renewals would each hold a
-    // pooled connection that finishes and claims need.
-    if (this.renewing || (running.size === 0 && prefetched.size === 0)) return;
+    // pooled connection that finishes and claims need. A renewal still out (hung) confirms
+    // nothing meanwhile. (After a mere event-loop stall the renewal about to go out decides:
+    // a lease still held is simply extended.)
+    if (this.renewing) return this.expireUnconfirmed();
+    if (running.size === 0 && prefetched.size === 0) return;
     this.renewing = true;
     // The answer is matched against the claims as they were when the renewal was sent: a task
     // that finished, was retried and was claimed again meanwhile is a later attempt, which an
@@ -109,6 +111,7 @@ export class LeaseRenewer {
       }
     } catch (error) {
       this.logger.warn(`Renewing ${ids.length} lease(s) failed: ${String(error)}`);
+      this.expireUnconfirmed();
     } finally {
       this.renewing = false;
     }

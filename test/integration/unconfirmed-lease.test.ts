@@ -27,28 +27,34 @@ class LongRunning {
 
 eachDatabase('a lease no renewal confirms', (kind) => {
   let t: TestApp;
-  const logs = captureLogs();
+  let logs: ReturnType<typeof captureLogs>;
   beforeEach(async () => {
+    logs = captureLogs();
     t = await createTestApp({ kind, providers: [LongRunning], logger: logs, runner: { leaseMs: 1000, leaseRenewIntervalMs: 100, sweepIntervalMs: 300_000 } });
   });
   afterEach(() => t.close());
 
-  it('aborts the handler with LeaseLostError once leaseMs passes without a confirmed renewal, and writes nothing for it', async () => {
-    const h = t.app.get(LongRunning);
-    const dialect = t.app.get<Dialect>(DIALECT);
-    // Every renewal hangs (a database that stopped answering): none ever confirms the lease.
-    dialect.renew = () => new Promise(() => {});
-    const task = await t.queue.enqueue('long-running');
-    await t.runner.start();
-    await within(h.started.promise, 10_000, 'the handler');
-    const reason = await within(h.aborted.promise, 10_000, 'the abort');
-    assert.ok(reason instanceof LeaseLostError, `aborted with ${String(reason)}`);
-    assert.ok((await within(h.settled.promise, 10_000, 'the handler to settle')) instanceof LeaseLostError);
-    assert.equal(logs.find('warn', `No renewal confirmed the lease of task(s) ${task.id} within leaseMs (1000 ms)`).length, 1);
-    const row = await t.queue.get(task.id);
-    assert.equal(row?.status, TaskStatus.Running);
-    assert.equal(row?.result, null);
-    assert.equal(row?.progress, null);
-    await within(t.runner.stop(), 10_000, 'stop()');
-  });
+  for (const [how, renew] of [
+    ['hangs', () => new Promise<never>(() => {})],
+    ['fails', () => Promise.reject(new Error('connection refused'))],
+  ] as const) {
+    it(`aborts the handler with LeaseLostError once leaseMs passes with every renewal that ${how}, and writes nothing for it`, async () => {
+      const h = t.app.get(LongRunning);
+      const dialect = t.app.get<Dialect>(DIALECT);
+      // A database that stopped answering, or refuses: no renewal ever confirms the lease.
+      dialect.renew = renew;
+      const task = await t.queue.enqueue('long-running');
+      await t.runner.start();
+      await within(h.started.promise, 10_000, 'the handler');
+      const reason = await within(h.aborted.promise, 10_000, 'the abort');
+      assert.ok(reason instanceof LeaseLostError, `aborted with ${String(reason)}`);
+      assert.ok((await within(h.settled.promise, 10_000, 'the handler to settle')) instanceof LeaseLostError);
+      assert.equal(logs.find('warn', `No renewal confirmed the lease of task(s) ${task.id} within leaseMs (1000 ms)`).length, 1);
+      const row = await t.queue.get(task.id);
+      assert.equal(row?.status, TaskStatus.Running);
+      assert.equal(row?.result, null);
+      assert.equal(row?.progress, null);
+      await within(t.runner.stop(), 10_000, 'stop()');
+    });
+  }
 });
