@@ -85,7 +85,7 @@ function check(value: unknown, path: (string | number)[], ancestors: Set<object>
   if (obj instanceof Date) {
     if (Number.isNaN(obj.getTime())) throw invalid(path, 'Invalid Date', what);
     // Stored through toJSON: only the standard one gives the ISO string the docs promise.
-    if (Object.getPrototypeOf(obj) !== Date.prototype || Object.hasOwn(obj, 'toJSON')) throw invalid(path, 'a Date subclass or a Date with its own toJSON is not stored as an ISO string', what);
+    if (Object.getPrototypeOf(obj) !== Date.prototype || Reflect.ownKeys(obj).length > 0) throw invalid(path, 'a Date subclass or a Date with properties of its own (toJSON, valueOf…) is not stored as an ISO string', what);
     return;
   }
   const seen = ancestors!;

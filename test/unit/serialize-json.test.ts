@@ -59,7 +59,7 @@ describe('serializeJson', () => {
     badAt({ items: Items.from([1]) }, '$.items', /Array subclass/);
     const odd = new Date('2026-01-02T03:04:05.678Z');
     Object.defineProperty(odd, 'toJSON', { value: () => 'HACK' });
-    badAt({ at: odd }, '$.at', /Date with its own toJSON/);
+    badAt({ at: odd }, '$.at', /Date with properties of its own/);
     badAt({ 'odd key': [undefined] }, '$["odd key"][0]', /undefined has no JSON form here/);
     badAt({ when: new Date('nope') }, '$.when', /Invalid Date/);
     badAt({ [Symbol('k')]: 1 }, '$', /symbol-keyed properties/);
