@@ -101,7 +101,11 @@ export function transactionOf(em: EntityManager | undefined): SqlContext | undef
   if (typeof (em as { getTransactionContext?: unknown } | null)?.getTransactionContext !== 'function') {
     throw new InvalidOptionError('em', "an EntityManager (the `em` of an em.transactional() callback)", em);
   }
-  return (em.getTransactionContext() as SqlContext | undefined) ?? undefined;
+  const ctx = em.getTransactionContext() as (SqlContext & { isCommitted?: boolean; isRolledBack?: boolean }) | undefined;
+  // MikroORM leaves a finished transaction on its fork (and in the async context of whatever
+  // ran inside it, timers included): writing through it would fail, and it holds nothing now.
+  if (!ctx || ctx.isCommitted || ctx.isRolledBack) return undefined;
+  return ctx;
 }
 
 /**

@@ -19,8 +19,8 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /**
    * Stores a JSON progress value, readable through `TaskQueue.get(id)`. Once this attempt no
-   * longer holds the task (its lease was lost, or a stop abandoned it) it writes nothing and
-   * rejects with `signal.reason`.
+   * longer holds the task it writes nothing and rejects: with `LeaseLostError` when its lease
+   * is gone, with `signal.reason` when a stop abandoned it.
    */
   progress(value: unknown): Promise<void>;
   /** Nest logger scoped to the task. */

@@ -116,9 +116,10 @@ export class TaskQueue {
     if (!res) throw new TaskNotFoundError(taskId);
     const task = rowToTask(res.row);
     if (res.action === 'cancelled') {
-      this.events.emit({ type: 'cancelled', task: { id: task.id, name: task.name, queue: task.queue, attempt: task.attempts, maxAttempts: task.maxAttempts } });
+      const event = { type: 'cancelled', task: { id: task.id, name: task.name, queue: task.queue, attempt: task.attempts, maxAttempts: task.maxAttempts } } as const;
+      this.afterCommit(ctx, () => this.events.emit(event));
     } else if (res.action === 'requested') {
-      this.cancelBus.notify(taskId);
+      this.afterCommit(ctx, () => this.cancelBus.notify(taskId));
     } else if (task.status !== 'cancelled') {
       throw new TaskStateError(taskId, task.status, 'cancel');
     }
@@ -186,6 +187,12 @@ export class TaskQueue {
       throw new InvalidOptionError('scope', '"all", "queue:<name>" or "worker:<workerId>"', scope);
     }
     await this.dialect.insertStop(scope, r, sqliteTransaction(this.dialect));
+  }
+
+  /** Runs `action` now, or when the caller's transaction commits (never if it rolls back). */
+  private afterCommit(ctx: object | undefined, action: () => void): void {
+    if (ctx) this.commitWake.onCommit(ctx, action);
+    else action();
   }
 
   /** Wakes runners for `queue`: now, or when the caller's transaction commits. */

@@ -7,6 +7,7 @@ import type { PrefetchBuffer } from './prefetch-buffer.js';
 
 /** What the renewer needs of a task running in this process. */
 export interface RenewableTask {
+  readonly task: ClaimedTask;
   readonly controller: AbortController;
   /** Local time (performance.now) the lease is sure to last until, from when its claim or last renewal was sent. */
   leaseEnd: number;
@@ -32,6 +33,7 @@ export interface LeaseHolder {
 export class LeaseRenewer {
   private timer: NodeJS.Timeout | undefined;
   private renewing = false;
+  private lastTick = 0;
 
   constructor(
     private readonly dialect: Dialect,
@@ -42,6 +44,7 @@ export class LeaseRenewer {
 
   start(): void {
     clearInterval(this.timer);
+    this.lastTick = performance.now();
     this.timer = setInterval(() => void this.renew(), this.intervalMs);
   }
 
@@ -74,11 +77,20 @@ export class LeaseRenewer {
 
   private async renew(): Promise<void> {
     const { running, prefetched } = this.holder;
+    // Ticks that come late mean the event loop stalled: a reply to the renewal out may be
+    // waiting unread (this timer runs before I/O is read), and it may confirm the lease.
+    const now = performance.now();
+    const stalled = now - this.lastTick > 2 * this.intervalMs;
+    this.lastTick = now;
     // One renewal at a time: while the database stalls, stacked renewals would each hold a
     // pooled connection that finishes and claims need. A renewal still out (hung) confirms
-    // nothing meanwhile. (After a mere event-loop stall the renewal about to go out decides:
-    // a lease still held is simply extended.)
-    if (this.renewing) return this.expireUnconfirmed();
+    // nothing meanwhile, so leases it leaves unconfirmed expire here, one tick later after a
+    // stall. (After a stall with no renewal out, the renewal about to go out decides: a lease
+    // still held is simply extended.)
+    if (this.renewing) {
+      if (!stalled) this.expireUnconfirmed();
+      return;
+    }
     if (running.size === 0 && prefetched.size === 0) return;
     this.renewing = true;
     // The answer is matched against the claims as they were when the renewal was sent: a task
@@ -92,16 +104,23 @@ export class LeaseRenewer {
       const { held, cancelRequested } = await this.dialect.renew(this.holder.workerId, ids, this.holder.leaseMs);
       const heldSet = new Set(held);
       const cancelSet = new Set(cancelRequested);
-      for (const [id, entry] of sentRunning) {
-        if (running.get(id) !== entry) continue;
-        if (heldSet.has(id)) entry.leaseEnd = Math.max(entry.leaseEnd, sentAt + this.holder.leaseMs);
-        if (!heldSet.has(id)) {
-          entry.leaseLost = true;
-          if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
-        } else if (cancelSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
-      }
+      const answerRunning = (entry: RenewableTask, id: number) => {
+        if (heldSet.has(id)) {
+          entry.leaseEnd = Math.max(entry.leaseEnd, sentAt + this.holder.leaseMs);
+          if (cancelSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
+          return;
+        }
+        entry.leaseLost = true;
+        if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+      };
+      for (const [id, entry] of sentRunning) if (running.get(id) === entry) answerRunning(entry, id);
       for (const task of sentAhead) {
-        if (prefetched.task(task.id) !== task) continue;
+        if (prefetched.task(task.id) !== task) {
+          // Started from the buffer while the renewal was out: the answer is about this very claim.
+          const entry = running.get(task.id);
+          if (entry?.task === task) answerRunning(entry, task.id);
+          continue;
+        }
         // Another runner took it back after our lease lapsed: it is theirs now, not ours to start.
         if (!heldSet.has(task.id)) {
           prefetched.remove(task.id);

@@ -23,13 +23,14 @@ export interface Running extends AttemptControl {
  * runner retries the task. It leaves the running set, so a restarted runner never renews it, and
  * gives back its slot, so a restarted runner is not left with fewer slots (or none).
  */
-export function abandonUnsettled(running: Map<number, Running>, leaseMs: number, logger: LoggerService): void {
-  const left = [...running.values()].filter((r) => !r.handlerSettled);
+export function abandonUnsettled(running: Map<number, Running>, superseded: Set<Running>, leaseMs: number, logger: LoggerService): void {
+  const left = [...running.values(), ...superseded].filter((r) => !r.handlerSettled);
   for (const r of left) {
     r.abandoned = true;
     r.clearTimers?.();
     r.freeSlot();
-    running.delete(r.task.id);
+    if (running.get(r.task.id) === r) running.delete(r.task.id);
+    superseded.delete(r);
   }
   if (left.length === 0) return;
   logger.warn(

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MikroORM } from '@mikro-orm/core';
 import { Logger } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
@@ -35,6 +36,8 @@ export class TaskRunner {
   private state: RunnerStatus['state'] = 'stopped';
   private readonly logger = new Logger('AsyncRunner');
   private readonly running = new Map<number, Running>();
+  /** Earlier attempts replaced in `running` by a re-claim of their task here, until they settle. */
+  private readonly superseded = new Set<Running>();
   private readonly slots: Slots;
   private readonly prefetched = new PrefetchBuffer();
   /** Hand-backs of prefetched tasks under way; stop() waits for them. */
@@ -62,6 +65,9 @@ export class TaskRunner {
   private emptyWaiters: (() => void)[] = [];
   private readonly attemptDeps: AttemptDeps;
 
+  private readonly outside = AsyncLocalStorage.snapshot();
+  private readonly startMarginMs: number;
+
   constructor(
     orm: MikroORM,
     private readonly dialect: Dialect,
@@ -69,6 +75,7 @@ export class TaskRunner {
     private readonly options: ResolvedAsyncRunnerOptions,
     private readonly events: TaskEvents,
   ) {
+    this.startMarginMs = Math.min(options.leaseRenewIntervalMs, options.leaseMs / 2);
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
     this.maxTracked = options.concurrency + Math.max(100, 2 * (options.concurrency + options.prefetch));
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
@@ -135,7 +142,10 @@ export class TaskRunner {
     let ended!: () => void;
     this.tickDone = new Promise((resolve) => (ended = resolve));
     // Deferred one turn so every slot freed in this turn is claimed by one statement.
-    setImmediate(() => void this.tickLoop().finally(ended));
+    // In the async context the runner was built in, not the waker's: a wake after a commit runs
+    // inside MikroORM's context of that (finished) transaction, and handlers launched by this
+    // tick would otherwise see it as their own open transaction.
+    setImmediate(() => this.outside(() => void this.tickLoop().finally(ended)));
   }
 
   /** Called by the poll: obey stop rows, then claim. */
@@ -231,8 +241,9 @@ export class TaskRunner {
     for (let next; this.prefetched.size > 0 && (next = this.prefetched.next(queues.length === 1 ? queues : this.slots.rotation(this.launchTurn++), hasSlot)); ) {
       // After a stall (a blocked event loop) the lease may have run out and the task may
       // belong to another worker now: never start it on a lease we cannot be sure of, nor on
-      // one so short that it could lapse before the next renewal extends it.
-      if (next.leaseEnd - performance.now() <= this.options.leaseRenewIntervalMs) lapsed.push(next.task);
+      // one so short that it could lapse before the next renewal extends it. (At most half the
+      // lease: with a renewal interval close to leaseMs, even a fresh claim would never start.)
+      if (next.leaseEnd - performance.now() <= this.startMarginMs) lapsed.push(next.task);
       else this.launch(next.task, next.leaseEnd);
     }
     if (lapsed.length > 0) {
@@ -261,6 +272,9 @@ export class TaskRunner {
     if (earlier) {
       earlier.leaseLost = true;
       if (!earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(this.options.workerId));
+      // Out of `running` now, but stop() must still wait for it, abort it and clear its timers.
+      this.superseded.add(earlier);
+      void earlier.done.finally(() => this.superseded.delete(earlier));
     }
     this.running.set(task.id, entry);
     if (handler) {
@@ -374,12 +388,13 @@ export class TaskRunner {
       // Tasks claimed ahead have not started: other runners may take them at once.
       await this.release(this.prefetched.takeAll(), 'stop');
       await Promise.all(this.releasing);
-      const all = () => Promise.all([...this.running.values()].map((r) => r.done));
+      const entries = () => [...this.running.values(), ...this.superseded];
+      const all = () => Promise.all(entries().map((r) => r.done));
       if (!(await settlesWithin(all(), this.options.shutdownTimeoutMs))) {
-        this.logger.warn(`${this.running.size} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; aborting them.`);
-        for (const r of this.running.values()) r.controller.abort(new ShutdownError(this.options.shutdownTimeoutMs));
+        this.logger.warn(`${entries().length} handler(s) still running after ${this.options.shutdownTimeoutMs} ms; aborting them.`);
+        for (const r of entries()) r.controller.abort(new ShutdownError(this.options.shutdownTimeoutMs));
         await settlesWithin(all(), ABORT_GRACE_MS);
-        abandonUnsettled(this.running, this.options.leaseMs, this.logger);
+        abandonUnsettled(this.running, this.superseded, this.options.leaseMs, this.logger);
         this.writer.close();
       }
       this.renewer.stop();

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
-import { TaskHandler, TaskQueue, TaskStatus, WaitInTransactionError, type TaskContext } from '../../lib/index.js';
+import { OnTaskEvent, TaskHandler, TaskQueue, TaskStatus, WaitInTransactionError, type TaskContext, type TaskEvent } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { within } from '../helpers/wait.js';
+import { deferred, within } from '../helpers/wait.js';
 
 @Injectable()
 class InTransaction {
@@ -24,6 +24,39 @@ class InTransaction {
   noop() {}
 }
 
+/** Reports progress and reads its own row, recording how each went. */
+@Injectable()
+class Reporter {
+  constructor(private readonly queue: TaskQueue) {}
+  out = deferred<{ progress: string; get: string }>();
+  @TaskHandler('report')
+  async run(_p: unknown, ctx: TaskContext) {
+    const progress = await ctx.progress(50).then(() => 'ok', (e: unknown) => `threw ${String(e)}`);
+    const get = await this.queue.get(ctx.taskId).then((r) => `ok ${r?.status}`, (e: unknown) => `threw ${String(e)}`);
+    this.out.resolve({ progress, get });
+  }
+}
+
+/** Runs until the test releases it, recording an abort. */
+@Injectable()
+class Waits {
+  started = deferred<number>();
+  release = deferred();
+  aborted: unknown;
+  cancelledEvents: number[] = [];
+  @TaskHandler('waits')
+  async run(_p: unknown, ctx: TaskContext) {
+    this.started.resolve(ctx.taskId);
+    ctx.signal.addEventListener('abort', () => (this.aborted = ctx.signal.reason), { once: true });
+    await this.release.promise;
+    return 'done';
+  }
+  @OnTaskEvent('cancelled')
+  onCancelled(e: TaskEvent) {
+    this.cancelledEvents.push(e.task.id);
+  }
+}
+
 // On SQLite the app and the runner share one connection; a write beside an open transaction
 // would wait for it forever. These calls must go through the transaction instead.
 eachDatabase(
@@ -31,7 +64,7 @@ eachDatabase(
   (kind) => {
     let t: TestApp;
     before(async () => {
-      t = await createTestApp({ kind, providers: [InTransaction] });
+      t = await createTestApp({ kind, providers: [InTransaction, Reporter, Waits] });
     });
     after(() => t.close());
 
@@ -88,6 +121,54 @@ eachDatabase(
         /roll back/,
       );
       assert.equal((await t.queue.get(task.id))?.status, TaskStatus.Pending);
+    });
+
+    it('a handler the runner starts on a commit wake does not inherit that finished transaction', async () => {
+      await t.runner.start();
+      await t.runner.runUntilEmpty(); // idle: the commit's wake is what starts the task
+      await t.orm.em.fork().transactional(async (em) => {
+        await t.queue.enqueue('report', undefined, { em });
+      });
+      const out = await within(t.app.get(Reporter).out.promise, 10_000, 'the handler');
+      await within(t.runner.stop(), 10_000, 'stop()');
+      assert.deepEqual(out, { progress: 'ok', get: 'ok running' });
+    });
+
+    it('code that outlives its transaction reads through the connection again, not the finished transaction', async () => {
+      const task = await t.queue.enqueue('noop', null, { delayMs: 600_000 });
+      const committed = deferred();
+      let later!: Promise<unknown>;
+      await t.orm.em.fork().transactional(async () => {
+        // Continues in this transaction's async context, after it has committed.
+        later = committed.promise.then(async () => [(await t.queue.get(task.id))?.status, (await t.queue.cancel(task.id)).status]);
+      });
+      committed.resolve();
+      assert.deepEqual(await within(later, 10_000, 'the later calls'), [TaskStatus.Pending, TaskStatus.Cancelled]);
+    });
+
+    it('a cancel that rolls back with its transaction aborts no handler and emits no event', async () => {
+      const h = t.app.get(Waits);
+      h.cancelledEvents = [];
+      const running = await t.queue.enqueue('waits');
+      await t.runner.start();
+      await within(h.started.promise, 10_000, 'the handler');
+      const pending = await t.queue.enqueue('noop', null, { delayMs: 600_000 });
+      await assert.rejects(
+        t.orm.em.fork().transactional(async () => {
+          assert.equal((await t.queue.cancel(running.id)).status, TaskStatus.Running);
+          assert.equal((await t.queue.cancel(pending.id)).status, TaskStatus.Cancelled);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.equal(h.aborted, undefined);
+      assert.deepEqual(h.cancelledEvents, []);
+      assert.equal((await t.queue.get(pending.id))?.status, TaskStatus.Pending);
+      h.release.resolve();
+      const done = await t.queue.waitFor(running.id, { timeoutMs: 10_000 });
+      assert.equal(done.status, TaskStatus.Succeeded);
+      assert.equal(h.aborted, undefined);
+      await within(t.runner.stop(), 10_000, 'stop()');
     });
   },
   ['sqlite'],

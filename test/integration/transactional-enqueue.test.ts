@@ -3,6 +3,8 @@ import { after, before, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { Task, TaskHandler, TaskStatus, type TaskContext } from '../../lib/index.js';
 import { eachDatabase } from '../helpers/each-database.js';
+import type { Dialect } from '../../lib/dialects/dialect.js';
+import { DIALECT } from '../../lib/dialects/dialect.provider.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, within } from '../helpers/wait.js';
 
@@ -69,6 +71,40 @@ eachDatabase('transactional enqueue', (kind) => {
       await outer.getConnection().execute('select 1', [], 'all', outer.getTransactionContext());
     });
     assert.equal(await within(mailer.sent.promise, 10_000, 'the task enqueued in the nested transaction to run'), id);
+    await t.runner.stop();
+  });
+
+  it('a task enqueued in a savepoint is woken at its own outer commit, even when another transaction commits first', async (c) => {
+    // SQLite has one connection: no other transaction can commit while this one is open.
+    if (kind === 'sqlite') return c.skip('one connection');
+    const mailer = t.app.get(Mailer);
+    mailer.sent = deferred<number>();
+    const dialect = t.app.get<Dialect>(DIALECT);
+    const claim = dialect.claim.bind(dialect);
+    let claimed = deferred();
+    dialect.claim = async (req) => {
+      const out = await claim(req);
+      claimed.resolve();
+      return out;
+    };
+    await t.runner.start();
+    await t.runner.runUntilEmpty();
+    let id = 0;
+    await t.orm.em.fork().transactional(async (outer) => {
+      await outer.transactional(async (inner) => {
+        id = (await t.queue.enqueue('send-welcome', { user: 5 }, { em: inner })).id;
+      });
+      // Another request's transaction commits meanwhile, on its own connection.
+      claimed = deferred();
+      await t.orm.em.fork().transactional(async (other) => {
+        await other.getConnection().execute('select 1', [], 'all', other.getTransactionContext());
+      });
+      // Had that commit woken the runner, its claim would have found nothing yet; give it the chance.
+      await Promise.race([claimed.promise, new Promise((r) => setTimeout(r, 300))]);
+      await outer.getConnection().execute('select 1', [], 'all', outer.getTransactionContext());
+    });
+    assert.equal(await within(mailer.sent.promise, 10_000, 'the task enqueued in the savepoint to run'), id);
+    dialect.claim = claim;
     await t.runner.stop();
   });
 });
