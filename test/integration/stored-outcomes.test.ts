@@ -105,4 +105,39 @@ eachDatabase('events, counts and logs report what the database stored', (kind) =
     assert.equal((await rawRow(task.id))?.status, 'running');
   });
 
+  it('waitFor re-reads on a retrying event, so an attempt finished by another process is seen at once', async () => {
+    const task = await t.queue.enqueue('gated');
+    // A running row of this process is re-read only once per lease: the event must prompt it.
+    const read = dialect.getRow.bind(dialect);
+    const readRunning = deferred();
+    dialect.getRow = async (id, ctx) => {
+      const row = await read(id, ctx);
+      if (row?.status === 'running') readRunning.resolve();
+      return row;
+    };
+    const retrying = eventOf('retrying', task.id);
+    // This process stops after attempt 1; attempt 2 runs elsewhere.
+    t.app.get(TaskEvents).subscribe(['retrying'], () => void t.runner.stop());
+    await t.runner.start();
+    await within(h.started.promise, 10_000, 'the handler to start');
+    const waited = t.queue.waitFor(task.id, { timeoutMs: 10_000 });
+    await within(readRunning.promise, 5_000, 'waitFor to read the running row');
+    h.release.resolve('throw');
+    await within(retrying, 5_000, 'the retrying event');
+    await t.runner.stop();
+    const [claimed] = await eventually(
+      async () => {
+        const c = await dialect.claim({ workerId: 'elsewhere', queue: 'default', names: ['gated'], limit: 1, leaseMs: 60_000 });
+        return c.length > 0 ? c : undefined;
+      },
+      5_000,
+      'attempt 2 to be due',
+    );
+    assert.equal(claimed!.attempts, 2);
+    await dialect.finish('elsewhere', [{ kind: 'succeeded', id: task.id, attempt: 2, result: '"there"' }]);
+    const row = await within(waited, 3_000, 'waitFor to see the attempt finished elsewhere');
+    assert.equal(row.status, TaskStatus.Succeeded);
+    assert.equal(row.result, 'there');
+    assert.deepEqual(t.runner.status.counts, { ...ZERO, retried: 1 });
+  });
 });
