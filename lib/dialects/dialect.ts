@@ -1,4 +1,4 @@
-import type { CancelResult, ClaimedTask, FinishedStatus, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
+import type { CancelResult, ClaimedTask, Finished, FinishedStatus, NewTask, Outcome, StopRow, TaskRow } from './task-row.js';
 import type { SqlContext } from './sql-executor.js';
 import type { HeldTask } from './by-attempt.js';
 
@@ -25,8 +25,8 @@ export interface Dialect {
   insert(tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]>;
   /** Atomically marks up to `limit` due pending tasks running for this worker and returns them. */
   claim(req: ClaimRequest): Promise<ClaimedTask[]>;
-  /** Writes finished attempts; returns the ids whose write applied (the lease was still ours). */
-  finish(workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
+  /** Writes finished attempts; returns the ids whose write applied (the lease was still ours) and the retries stored as cancelled. */
+  finish(workerId: string, outcomes: readonly Outcome[]): Promise<Finished>;
   /** Extends the leases of tasks this worker runs; returns ids still held and ids whose cancel was requested. */
   renew(workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
   /**

@@ -41,14 +41,16 @@ export function storedRow(task: NewTask, inserted: InsertedRow, runAt: unknown, 
  * input, so a bulk insert need not read every column back. Rows are inserted in input order,
  * so ascending ids follow it. A task skipped because its unique key is already open (or taken
  * by an earlier item of the same statement) is answered with the open task, read by
- * `openByKey`; a key given twice in one statement is read back too rather than guessed.
+ * `openByKey`; a key given twice in one statement is read back too rather than guessed. A
+ * task whose key was released before that read (the open task finished) is answered with
+ * undefined: its key is free, and `insertUntilStored` inserts it again.
  */
 export async function matchInserted(
   chunk: readonly NewTask[],
   rows: InsertedRow[],
   times: (task: NewTask, row: InsertedRow) => [runAt: unknown, createdAt: unknown],
   openByKey: (keys: string[]) => Promise<TaskRow[]>,
-): Promise<TaskRow[]> {
+): Promise<(TaskRow | undefined)[]> {
   rows.sort((a, b) => Number(a.id) - Number(b.id));
   const build = (task: NewTask, row: InsertedRow) => storedRow(task, row, ...times(task, row));
   if (rows.length === chunk.length) return chunk.map((task, i) => build(task, rows[i]!));
@@ -67,7 +69,39 @@ export async function matchInserted(
     const known = byKey.get(c.uniqueKey);
     if (known) return known;
     const row = perKey.get(c.uniqueKey) === 1 ? inserted.get(c.uniqueKey) : undefined;
-    if (!row) throw new Error(`Task with unique key ${c.uniqueKey} finished while being enqueued; enqueue it again.`);
-    return build(c, row);
+    return row && build(c, row);
   });
+}
+
+/** Runs one statement again while the database refuses it for a transient reason. */
+export type RetryStatement = <T>(statement: () => Promise<T>) => Promise<T>;
+
+/** No retry: inside a transaction, which is retried (or not) as a whole. */
+export const NO_RETRY: RetryStatement = (statement) => statement();
+
+/** Inserts of one item before giving up on a key that keeps being taken and released meanwhile. */
+const MAX_ROUNDS = 10;
+
+/**
+ * Runs `insertRound` (insert, then read back the open tasks of keys that conflicted) on
+ * `tasks`, then again on the items it answered with undefined, until each has its stored
+ * row. Such an item lost a race: the task holding its key finished between the insert and
+ * the read-back. The key is free now, so the item is inserted again (or answered with
+ * whichever task took the key meanwhile) instead of failing a call whose other rows may be
+ * committed already. Nothing is inserted twice: an item answered undefined was not inserted.
+ * Outside a transaction the rounds commit one by one, so a refused statement must be retried
+ * on its own (see `RetryStatement`), never by running the whole insert again.
+ */
+export async function insertUntilStored(tasks: readonly NewTask[], insertRound: (tasks: readonly NewTask[]) => Promise<(TaskRow | undefined)[]>): Promise<TaskRow[]> {
+  const out = await insertRound(tasks);
+  for (let round = 1; ; round++) {
+    if (!out.includes(undefined)) return out as TaskRow[];
+    const missing: number[] = [];
+    for (let i = 0; i < out.length; i++) if (out[i] === undefined) missing.push(i);
+    if (round === MAX_ROUNDS) {
+      throw new Error(`Task with unique key ${tasks[missing[0]!]!.uniqueKey} finished while being enqueued, ${MAX_ROUNDS} times in a row; enqueue it again.`);
+    }
+    const again = await insertRound(missing.map((i) => tasks[i]!));
+    missing.forEach((i, j) => (out[i] = again[j]));
+  }
 }

@@ -2,7 +2,7 @@ import type { ClaimRequest } from './dialect.js';
 import type { SqlContext, SqlExecutor } from './sql-executor.js';
 import type { HeldTask } from './by-attempt.js';
 import type { Tables } from './tables.js';
-import type { CancelResult, ClaimedTask, FinishedStatus, Outcome, StopRow, TaskRow } from './task-row.js';
+import type { CancelResult, ClaimedTask, Finished, FinishedStatus, Outcome, StopRow, TaskRow } from './task-row.js';
 
 /**
  * The operations whose shape is the same on every database: each dialect folder has one file
@@ -10,7 +10,7 @@ import type { CancelResult, ClaimedTask, FinishedStatus, Outcome, StopRow, TaskR
  */
 export interface SharedOps {
   claimTasks(exec: SqlExecutor, t: Tables, req: ClaimRequest): Promise<ClaimedTask[]>;
-  finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]>;
+  finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<Finished>;
   renewLeases(exec: SqlExecutor, t: Tables, workerId: string, ids: readonly number[], leaseMs: number): Promise<{ held: number[]; cancelRequested: number[] }>;
   releaseTasks(exec: SqlExecutor, t: Tables, workerId: string, tasks: readonly HeldTask[], cancelReason: string): Promise<number>;
   reclaimExpired(exec: SqlExecutor, t: Tables): Promise<number>;

@@ -56,6 +56,14 @@ export type Outcome =
   | { kind: 'failed'; id: number; attempt: number; error: string }
   | { kind: 'cancelled'; id: number; attempt: number; error: string };
 
+/** What a batch of outcome writes stored. */
+export interface Finished {
+  /** Ids whose write applied (this worker still held that attempt's lease). */
+  applied: number[];
+  /** Of those, retries stored as `cancelled`: a cancel was requested before the failure was written. */
+  cancelled: number[];
+}
+
 /** A stop row newer than a runner's start. */
 export interface StopRow {
   id: number;

@@ -3,7 +3,6 @@ import type { TaskRow } from '../dialects/task-row.js';
 import { TaskNotFoundError } from '../errors/task-not-found.error.js';
 import { WaitTimeoutError } from '../errors/wait-timeout.error.js';
 import type { TaskEvents } from '../events/task-events.js';
-import { FINAL_EVENT_TYPES } from '../events/task-event.js';
 
 interface WaitDeps {
   dialect: Dialect;
@@ -14,8 +13,8 @@ interface WaitDeps {
 }
 
 /**
- * Resolves with the row once it is finished. A final event from this process's runner (or
- * `cancel()`) triggers an immediate read; otherwise the row is re-read at a bounded pace, which
+ * Resolves with the row once it is finished. Any event of the task from this process's runner
+ * (or `cancel()`) triggers an immediate read; otherwise the row is re-read at a bounded pace, which
  * covers tasks run by other processes. On timeout the row is read once more, so the error names
  * its current status. Clears every timer and listener when it settles.
  */
@@ -48,7 +47,10 @@ export function waitForTask(taskId: number, timeoutMs: number, deps: WaitDeps): 
         settle(() => reject(error));
       }
     };
-    const unsubscribe = deps.events.subscribe(FINAL_EVENT_TYPES, (event) => {
+    // Every event of the task, not only final ones: the pace of the next read depends on where
+    // the task is, and after a `retrying` here its next attempt may run in another process,
+    // which this one would otherwise not look at again for a whole lease.
+    const unsubscribe = deps.events.subscribe((event) => {
       if (event.task.id === taskId) void check();
     });
     // The last poll may be long past (a task run here is re-read once per lease), so the error

@@ -73,10 +73,11 @@ export class CronScheduler {
     const [slot] = nextSlots(handler.cron!, handler.timezone, after, 1);
     if (!slot) return;
     const delay = Math.min(MAX_TIMER_MS, Math.max(0, slot.getTime() - Date.now()));
-    this.timers.set(handler.name, setTimeout(() => void this.fire(handler, slot, after), delay));
+    const timer: NodeJS.Timeout = setTimeout(() => void this.fire(handler, slot, after, timer), delay);
+    this.timers.set(handler.name, timer);
   }
 
-  private async fire(handler: RegisteredHandler, slot: Date, after: Date): Promise<void> {
+  private async fire(handler: RegisteredHandler, slot: Date, after: Date, timer: NodeJS.Timeout): Promise<void> {
     // Timers far out are chained in setTimeout-sized steps; wake early ⇒ re-arm for the same slot.
     if (Date.now() < slot.getTime()) return this.arm(handler, after);
     try {
@@ -85,6 +86,9 @@ export class CronScheduler {
     } catch (error) {
       this.logger.error(`Enqueueing ${handler.name} for slot ${slot.toISOString()} failed: ${String(error)}`);
     }
-    this.arm(handler, slot);
+    // Only the current chain goes on: a stop() during the insert cleared the map, and a start()
+    // after it armed a timer of its own; re-arming here would start a second chain that no
+    // stop() could clear.
+    if (this.timers.get(handler.name) === timer) this.arm(handler, slot);
   }
 }

@@ -1,10 +1,18 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
-import type { Outcome } from '../dialects/task-row.js';
+import type { Finished, Outcome } from '../dialects/task-row.js';
+
+/**
+ * The outcome as the database stored it: the one written (the same object in the usual case),
+ * a `cancelled` one for a retry that a cancel request overtook, the plain form of one the
+ * database kept refusing, or null when nothing was written (the lease was lost, or the runner
+ * stopped before the write got through).
+ */
+export type Stored = Outcome | null;
 
 interface Pending {
   outcome: Outcome;
-  done: () => void;
+  done: (stored: Stored) => void;
 }
 
 /** Batches written at once; more wait and merge into the next batch. */
@@ -19,7 +27,9 @@ const TRIES_BEFORE_DEGRADING = 3;
  * with backoff while the database is away (the runner keeps renewing those leases, so the
  * task is neither lost nor run twice). An outcome the database keeps refusing (a value it cannot store) is reduced to a plain one: a success
  * without its result, a failure with a short error. Retries stop at `close()`; the leases then
- * expire and the tasks are retried elsewhere.
+ * expire and the tasks are retried elsewhere. Each write answers with what was stored, which
+ * is what the runner reports: the database may have turned a retry into a cancel, or refused
+ * the write of a worker that lost its lease.
  */
 export class OutcomeWriter {
   private buffer: Pending[] = [];
@@ -34,8 +44,8 @@ export class OutcomeWriter {
     private readonly logger: LoggerService,
   ) {}
 
-  /** Resolves once the outcome is written (or abandoned at close). */
-  write(outcome: Outcome): Promise<void> {
+  /** Resolves once the outcome is written, with what was stored, or with null when it was not written. */
+  write(outcome: Outcome): Promise<Stored> {
     return new Promise((done) => {
       this.buffer.push({ outcome, done });
       if (!this.scheduled) {
@@ -75,14 +85,37 @@ export class OutcomeWriter {
   }
 
   private async deliver(batch: Pending[]): Promise<void> {
+    let finished: Finished;
     try {
-      await this.dialect.finish(this.workerId, batch.map((b) => b.outcome));
-      for (const b of batch) b.done();
+      finished = await this.dialect.finish(this.workerId, batch.map((b) => b.outcome));
     } catch (error) {
       // Not awaited: retries with backoff must not hold up the batches behind them.
       if (batch.length === 1) void this.deliverOne(batch[0]!, error);
       else for (const b of batch) void this.deliverOne(b);
+      return;
     }
+    // Each write of a batch is one row, so when as many applied as were sent, every one did.
+    if (finished.applied.length === batch.length && finished.cancelled.length === 0) {
+      for (const b of batch) b.done(b.outcome);
+      return;
+    }
+    const applied = new Set(finished.applied);
+    const cancelled = new Set(finished.cancelled);
+    // Latest first: should a stale attempt's outcome share a batch with the task's next
+    // attempt (queued before that attempt was claimed), only the later one can have applied.
+    for (let i = batch.length - 1; i >= 0; i--) {
+      const b = batch[i]!;
+      this.settle(b, b.outcome, applied.delete(b.outcome.id), cancelled.has(b.outcome.id));
+    }
+  }
+
+  /** Resolves `item` with what `written` (its outcome, perhaps degraded) stored. */
+  private settle(item: Pending, written: Outcome, applied: boolean, cancelled: boolean): void {
+    if (!applied) {
+      this.logger.warn(`Outcome of task ${written.id} attempt ${written.attempt} (${written.kind}) not written (lease lost / runner stopped): this worker no longer holds that attempt.`);
+      return item.done(null);
+    }
+    item.done(cancelled && written.kind === 'retry' ? { kind: 'cancelled', id: written.id, attempt: written.attempt, error: written.error } : written);
   }
 
   private async deliverOne(item: Pending, firstError?: unknown): Promise<void> {
@@ -98,15 +131,14 @@ export class OutcomeWriter {
         if (this.closed) break;
       }
       try {
-        await this.dialect.finish(this.workerId, [outcome]);
-        item.done();
-        return;
+        const finished = await this.dialect.finish(this.workerId, [outcome]);
+        return this.settle(item, outcome, finished.applied.length > 0, finished.cancelled.length > 0);
       } catch (error) {
         lastError = error;
       }
     }
     this.logger.error(`Could not write the outcome of task ${outcome.id} before shutdown; its lease will expire and it will be retried: ${String(lastError)}`);
-    item.done();
+    item.done(null);
   }
 
   private sleep(ms: number): Promise<void> {

@@ -290,9 +290,12 @@ export class TaskRunner {
         entry.handlerSettled = true;
         freeSlot();
         if (outcome && !entry.abandoned) {
-          await this.writer.write(outcome);
-          recordOutcome(outcome, this.counts, this.retries, this.logger);
-          if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
+          // Counted, logged and announced as stored, and not at all when nothing was written.
+          const stored = await this.writer.write(outcome);
+          if (stored) {
+            recordOutcome(stored, this.counts, this.retries, this.logger);
+            if (this.events.active) this.events.emit(outcomeEvent(task, stored));
+          }
         }
       } catch (error) {
         this.logger.error(`Task ${task.id} (${task.name}): runner error ${String(error)}`);
@@ -352,8 +355,9 @@ export class TaskRunner {
     if (tasks.length === 0) return Promise.resolve();
     const done = (async () => {
       try {
-        await this.dialect.release(this.options.workerId, tasks.map((t) => ({ id: t.id, attempt: t.attempts })), new TaskCancelledError().message);
-        if (why === 'cancel') {
+        const released = await this.dialect.release(this.options.workerId, tasks.map((t) => ({ id: t.id, attempt: t.attempts })), new TaskCancelledError().message);
+        // A cancel hands back one task: reported only if this worker still held it.
+        if (why === 'cancel' && released === tasks.length) {
           for (const task of tasks) {
             const outcome: Outcome = { kind: 'cancelled', id: task.id, attempt: task.attempts, error: new TaskCancelledError().message };
             recordOutcome(outcome, this.counts, this.retries, this.logger, false);

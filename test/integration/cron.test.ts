@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
+import { createHook } from 'node:async_hooks';
 import { after, before, describe, it } from 'node:test';
 import { Injectable } from '@nestjs/common';
 import { CronScheduler, InvalidOptionError, Task, TaskHandler, TaskStatus, type TaskContext } from '../../lib/index.js';
+import type { Dialect } from '../../lib/dialects/dialect.js';
+import { DIALECT } from '../../lib/dialects/dialect.provider.js';
 import { nextSlots } from '../../lib/schedule/cron-slots.js';
 import { startChild } from '../helpers/child-worker.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
-import { eventually } from '../helpers/wait.js';
+import { deferred, eventually, within } from '../helpers/wait.js';
 
 const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
 const between = (cron: string, tz: string, from: string, to: string) =>
@@ -122,6 +125,78 @@ eachDatabase('recurring tasks', (kind) => {
     } finally {
       await first.close();
       await second.close();
+    }
+  });
+});
+
+/** Timers armed by the cron scheduler that have neither fired nor been cleared. */
+function schedulerTimers(): { pending(): number; stop(): void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type) {
+      if (type === 'Timeout' && new Error().stack?.includes('cron-scheduler.js')) live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  }).enable();
+  return { pending: () => live.size, stop: () => void hook.disable() };
+}
+
+eachDatabase('recurring tasks across a stop and a quick restart', (kind) => {
+  it('one timer chain goes on: one insert per slot, and none pending or inserting after the final stop', async () => {
+    const t = await createTestApp({ kind, providers: [EverySecond], runner: { retention: false } });
+    const timers = schedulerTimers();
+    try {
+      const dialect = t.app.get<Dialect>(DIALECT);
+      const insert = dialect.insertScheduled.bind(dialect);
+      const perSlot = new Map<string, number>();
+      const firstOut = deferred();
+      const releaseFirst = deferred();
+      const thirdSlot = deferred();
+      let stopped = false;
+      let afterStop = 0;
+      let inFlight = 0;
+      // A slow insert: the restart happens while the first fire waits for it.
+      dialect.insertScheduled = async (task, slot) => {
+        if (stopped) afterStop++;
+        perSlot.set(slot, (perSlot.get(slot) ?? 0) + 1);
+        inFlight++;
+        try {
+          if (perSlot.size === 1) {
+            firstOut.resolve();
+            await releaseFirst.promise;
+          }
+          if (perSlot.size === 3) thirdSlot.resolve();
+          return await insert(task, slot);
+        } finally {
+          inFlight--;
+        }
+      };
+      await t.runner.start();
+      await within(firstOut.promise, 5_000, 'the first cron fire');
+      await t.runner.stop();
+      await t.runner.start();
+      releaseFirst.resolve();
+      // Timers of two chains fire together for each slot: by the time the third slot is
+      // inserted, a second chain would have inserted the second slot twice.
+      await within(thirdSlot.promise, 5_000, 'two more slots');
+      const [, second] = [...perSlot.values()];
+      assert.equal(second, 1, `second slot inserted ${second} times`);
+      // Stop between slots, with every fire done and its next timer armed, so that a second
+      // chain would have a timer pending that stop() does not know of.
+      await eventually(async () => inFlight === 0 && timers.pending() > 0, 5_000, 'the next slot to be armed');
+      await t.runner.stop();
+      stopped = true;
+      // Destroy hooks run a turn after the clear.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(timers.pending(), 0);
+      // No timer is left to fire, so nothing more can be inserted.
+      assert.equal(afterStop, 0);
+    } finally {
+      timers.stop();
+      await t.close();
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, marks, type Tables } from '../tables.js';
-import type { Outcome } from '../task-row.js';
+import type { Finished, Outcome } from '../task-row.js';
 import { NOW, NOW_PLUS } from './clock.js';
 import { byAttempt, isPlain } from '../by-attempt.js';
 
@@ -12,12 +12,14 @@ const RELEASE = 'locked_by = NULL, locked_until = NULL';
  * worker still holds the lease of that attempt. Without UPDATE … RETURNING, a single-row write tells by its
  * affected-row count, and the shared success statement first locks the rows it may write.
  */
-export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
-  const write = async (ctx?: SqlContext): Promise<number[]> => {
-    const applied: number[] = [];
-    const one = async (o: Outcome, set: string, params: unknown[]) => {
-      const res = await exec.run(`UPDATE ${t.task} SET ${set}, ${RELEASE} WHERE ${FENCE} AND id = ?`, [...params, workerId, o.attempt, o.id], ctx);
+export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<Finished> {
+  const write = async (ctx?: SqlContext): Promise<Finished> => {
+    const done: Finished = { applied: [], cancelled: [] };
+    const applied = done.applied;
+    const one = async (o: Outcome, set: string, params: unknown[], also = '') => {
+      const res = await exec.run(`UPDATE ${t.task} SET ${set}, ${RELEASE} WHERE ${FENCE}${also} AND id = ?`, [...params, workerId, o.attempt, o.id], ctx);
       if (res.affected > 0) applied.push(o.id);
+      return res.affected > 0;
     };
     const plainOutcomes = outcomes.filter(isPlain);
     const succeed = `status = 'succeeded', finished_at = ${NOW}, unique_key = NULL`;
@@ -38,13 +40,14 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           break;
         case 'retry':
           // A cancel requested before this failure was noticed wins (cancelled, not retried).
-          // MySQL assigns left to right, so status is set last: the CASEs still see the old row.
-          await one(
-            o,
-            `run_at = ${NOW_PLUS}, last_error = ?, finished_at = CASE WHEN cancel_requested = 1 THEN ${NOW} ELSE NULL END, ` +
-              "unique_key = CASE WHEN cancel_requested = 1 THEN NULL ELSE unique_key END, status = CASE WHEN cancel_requested = 1 THEN 'cancelled' ELSE 'pending' END",
-            [o.delayMs * 1000, o.error],
-          );
+          // Without RETURNING, the runner learns which status was stored from which of two
+          // fenced writes applies; a running row's cancel flag is never cleared, so if the
+          // first misses for it, the second sees it. The second runs only then (or when the
+          // lease is lost).
+          if (await one(o, `run_at = ${NOW_PLUS}, last_error = ?, finished_at = NULL, status = 'pending'`, [o.delayMs * 1000, o.error], ' AND cancel_requested = 0')) break;
+          if (await one(o, `run_at = ${NOW_PLUS}, last_error = ?, finished_at = ${NOW}, unique_key = NULL, status = 'cancelled'`, [o.delayMs * 1000, o.error], ' AND cancel_requested = 1')) {
+            done.cancelled.push(o.id);
+          }
           break;
         case 'failed':
         case 'cancelled':
@@ -52,7 +55,7 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           break;
       }
     }
-    return applied;
+    return done;
   };
   return outcomes.length > 1 ? exec.transaction(write) : write();
 }

@@ -33,7 +33,11 @@ function rowSql(task: NewTask, params: unknown[]): string {
  * Tasks without a unique key go in multi-row INSERTs (ids from RETURNING on MariaDB, or from
  * insertId where the server hands out consecutive ids). Each task with a unique key is its own
  * statement: ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id) makes insertId the open task's
- * id when the key is taken, so the unique index decides between concurrent enqueues.
+ * id when the key is taken, so the unique index decides between concurrent enqueues. The
+ * read-back is by id, not key: an open task that finishes meanwhile (releasing its key) is
+ * still found, and answers the item, as it held the key when the INSERT ran; in a transaction
+ * the upsert also locks it until commit. So unlike PostgreSQL and SQLite, nothing is inserted
+ * again here; only a row deleted in between (retention) is missing.
  */
 export async function insertTasks(exec: SqlExecutor, t: Tables, ids: InsertIds, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
   const idOf = new Map<NewTask, number>();

@@ -1,6 +1,6 @@
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
-import type { Outcome } from '../task-row.js';
+import type { Finished, Outcome } from '../task-row.js';
 import { nowPlusMs, PgParams } from './params.js';
 import { byAttempt, isPlain, statementCount } from '../by-attempt.js';
 
@@ -12,12 +12,15 @@ const fence = (p: PgParams, workerId: string, attempt: number) => `locked_by = $
  * worker still holds the lease of that attempt. Successes without a result share one
  * statement per attempt number.
  */
-export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
-  const write = async (ctx?: SqlContext): Promise<number[]> => {
-    const applied: number[] = [];
-    const run = async (sql: string, p: PgParams) => {
-      const rows = await exec.all<{ id: string | number }>(`${sql} RETURNING id`, p.values, ctx);
-      for (const r of rows) applied.push(Number(r.id));
+export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<Finished> {
+  const write = async (ctx?: SqlContext): Promise<Finished> => {
+    const done: Finished = { applied: [], cancelled: [] };
+    const run = async (sql: string, p: PgParams, returning = 'id') => {
+      const rows = await exec.all<{ id: string | number; status?: string }>(`${sql} RETURNING ${returning}`, p.values, ctx);
+      for (const r of rows) {
+        done.applied.push(Number(r.id));
+        if (r.status === 'cancelled') done.cancelled.push(Number(r.id));
+      }
     };
     // Ids in ascending order (byAttempt sorts them) keep lock order stable against the sweep.
     for (const [attempt, plain] of byAttempt(outcomes.filter(isPlain))) {
@@ -42,6 +45,8 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
               `last_error = ${p.add(o.error)}, finished_at = CASE WHEN cancel_requested THEN now() ELSE NULL END, ` +
               `unique_key = CASE WHEN cancel_requested THEN NULL ELSE unique_key END, ${RELEASE} WHERE ${fence(p, workerId, o.attempt)} AND id = ${p.add(o.id)}`,
             p,
+            // The runner reports what was stored, so it must learn which way the CASE went.
+            'id, status',
           );
           break;
         case 'failed':
@@ -50,7 +55,7 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           break;
       }
     }
-    return applied;
+    return done;
   };
   // One statement is atomic by itself; a transaction (three more round trips) only pays when there are several.
   return statementCount(outcomes, 1000) > 1 ? exec.transaction(write) : write();

@@ -1,4 +1,4 @@
-import { matchInserted, type InsertedRow } from '../match-inserted.js';
+import { insertUntilStored, matchInserted, NO_RETRY, type InsertedRow } from '../match-inserted.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
@@ -38,11 +38,11 @@ function values(task: NewTask): unknown[] {
  * concurrent enqueues of one key; its target names the partial index's predicate, which also
  * infers a full unique index. `run_at` without an explicit time is the server's
  * `now()` plus the delay. The same statement NOTIFYs `channel` once per queue that got a
- * row; PostgreSQL delivers it when the transaction commits (the caller's, if any).
+ * row; PostgreSQL delivers it when the transaction commits (the caller's, if any). `retry`
+ * retries each statement on its own, for a call outside any transaction.
  */
-export async function insertTasks(exec: SqlExecutor, t: Tables, channel: string, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
-  const out: TaskRow[] = [];
-  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
+export async function insertTasks(exec: SqlExecutor, t: Tables, channel: string, tasks: readonly NewTask[], ctx?: SqlContext, retry = NO_RETRY): Promise<TaskRow[]> {
+  const insertRound = async (chunk: readonly NewTask[]) => {
     let params: unknown[];
     if (chunk.length === 1) {
       params = [channel, ...values(chunk[0]!)];
@@ -51,14 +51,17 @@ export async function insertTasks(exec: SqlExecutor, t: Tables, channel: string,
       for (const task of chunk) values(task).forEach((value, i) => columns[i]!.push(value));
       params = [channel, ...columns];
     }
-    const rows = await exec.all<InsertedRow>(insertSql(t, chunk.length === 1 ? FROM_ONE : FROM_ARRAYS), params, ctx);
-    const stored = await matchInserted(
+    const rows = await retry(() => exec.all<InsertedRow>(insertSql(t, chunk.length === 1 ? FROM_ONE : FROM_ARRAYS), params, ctx));
+    return matchInserted(
       chunk,
       rows,
       (_task, row) => [Number(row.run_at), Number(row.created_at)],
-      (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key = ANY($1::text[])`, [keys], ctx),
+      (keys) => retry(() => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key = ANY($1::text[])`, [keys], ctx)),
     );
-    for (const row of stored) out.push(row);
+  };
+  const out: TaskRow[] = [];
+  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
+    for (const row of await insertUntilStored(chunk, insertRound)) out.push(row);
   }
   return out;
 }

@@ -34,13 +34,12 @@ export class PostgresDialect extends SharedOpsDialect implements Dialect {
   insert(tasks: readonly NewTask[], ctx?: SqlContext) {
     // Inside the caller's transaction an error aborts that transaction, so only standalone inserts retry.
     if (ctx) return insertTasks(this.exec, this.t, this.channel, tasks, ctx);
-    // Several statements go in one transaction: all or nothing, and a retry after a deadlock
+    // Several chunks go in one transaction: all or nothing, and a retry after a deadlock
     // cannot insert again the chunks an earlier try had committed.
-    return withTransientRetry(() =>
-      tasks.length > ROWS_PER_INSERT
-        ? this.exec.transaction((trx) => insertTasks(this.exec, this.t, this.channel, tasks, trx))
-        : insertTasks(this.exec, this.t, this.channel, tasks),
-    );
+    if (tasks.length > ROWS_PER_INSERT) return withTransientRetry(() => this.exec.transaction((trx) => insertTasks(this.exec, this.t, this.channel, tasks, trx)));
+    // One chunk is one INSERT, committed at once; only items whose key was released meanwhile
+    // follow in another, so each statement is retried alone and a committed one never runs again.
+    return insertTasks(this.exec, this.t, this.channel, tasks, undefined, (statement) => withTransientRetry(statement));
   }
   insertScheduled(task: NewTask, slot: string) {
     return withTransientRetry(() => insertScheduled(this.exec, this.t, this.channel, task, slot));

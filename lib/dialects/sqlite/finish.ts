@@ -1,7 +1,7 @@
 import { ID_LIST, idList } from './id-list.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
 import { chunks, type Tables } from '../tables.js';
-import type { Outcome } from '../task-row.js';
+import type { Finished, Outcome } from '../task-row.js';
 import { byAttempt, isPlain, statementCount } from '../by-attempt.js';
 
 const FENCE = "locked_by = ? AND status = 'running' AND attempts = ?";
@@ -13,11 +13,16 @@ const CANCELLED = 'cancel_requested = 1';
  * one statement per attempt number; each write applies only while this worker still holds
  * the lease of that attempt.
  */
-export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<number[]> {
-  const write = async (ctx?: SqlContext): Promise<number[]> => {
+export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string, outcomes: readonly Outcome[]): Promise<Finished> {
+  const write = async (ctx?: SqlContext): Promise<Finished> => {
     const now = Date.now();
-    const applied: number[] = [];
-    const ids = (sql: string, params: unknown[]) => exec.all<{ id: number }>(sql, params, ctx).then((rows) => rows.forEach((r) => applied.push(Number(r.id))));
+    const done: Finished = { applied: [], cancelled: [] };
+    const ids = async (sql: string, params: unknown[]) => {
+      for (const r of await exec.all<{ id: number; status?: string }>(sql, params, ctx)) {
+        done.applied.push(Number(r.id));
+        if (r.status === 'cancelled') done.cancelled.push(Number(r.id));
+      }
+    };
     for (const [attempt, plain] of byAttempt(outcomes.filter(isPlain))) {
       for (const chunk of chunks(plain, 500)) {
         await ids(`UPDATE ${t.task} SET status = 'succeeded', finished_at = ?, unique_key = NULL, ${RELEASE} WHERE ${FENCE} AND id IN (${ID_LIST}) RETURNING id`, [now, workerId, attempt, idList(chunk)]);
@@ -34,7 +39,8 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           await ids(
             `UPDATE ${t.task} SET status = CASE WHEN ${CANCELLED} THEN 'cancelled' ELSE 'pending' END, run_at = ?, last_error = ?, ` +
               `finished_at = CASE WHEN ${CANCELLED} THEN ? ELSE NULL END, unique_key = CASE WHEN ${CANCELLED} THEN NULL ELSE unique_key END, ` +
-              `${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id`,
+              // The runner reports what was stored, so it must learn which way the CASE went.
+              `${RELEASE} WHERE ${FENCE} AND id = ? RETURNING id, status`,
             [now + o.delayMs, o.error, now, workerId, o.attempt, o.id],
           );
           break;
@@ -44,7 +50,7 @@ export async function finishTasks(exec: SqlExecutor, t: Tables, workerId: string
           break;
       }
     }
-    return applied;
+    return done;
   };
   // One statement is atomic by itself; a transaction only pays when there are several.
   return statementCount(outcomes, 500) > 1 ? exec.transaction(write) : write();

@@ -1,5 +1,5 @@
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { matchInserted, type InsertedRow } from '../match-inserted.js';
+import { insertUntilStored, matchInserted, NO_RETRY, type InsertedRow } from '../match-inserted.js';
 import { chunks, marks, type Tables } from '../tables.js';
 import type { NewTask, TaskRow } from '../task-row.js';
 
@@ -14,25 +14,28 @@ export const ROWS_PER_INSERT = 1000;
  * yield one task (the constraint decides, not a read-then-write). The conflict target names
  * the partial unique index's predicate, which also matches a full unique index. Times are
  * bound here, so only ids and keys come back: reading whole rows back cost more than inserting them.
+ * `retry` retries each statement on its own, for a call outside any transaction.
  */
-export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly NewTask[], ctx?: SqlContext): Promise<TaskRow[]> {
+export async function insertTasks(exec: SqlExecutor, t: Tables, tasks: readonly NewTask[], ctx?: SqlContext, retry = NO_RETRY): Promise<TaskRow[]> {
   const out: TaskRow[] = [];
   const now = Date.now();
   const runAtOf = (task: NewTask) => (task.runAt ? task.runAt.getTime() : now + task.delayMs);
-  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
+  const insertRound = async (chunk: readonly NewTask[]) => {
     const params: unknown[] = [];
     for (const task of chunk) {
       params.push(task.queue, task.name, task.payload, task.priority, runAtOf(task), task.maxAttempts, task.timeoutMs, task.uniqueKey, now);
     }
     const sql = `INSERT INTO ${t.task} (${COLUMNS}) VALUES ${new Array<string>(chunk.length).fill(ROW).join(', ')} ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL DO NOTHING RETURNING id, unique_key`;
-    const rows = await exec.all<InsertedRow>(sql, params, ctx);
-    const stored = await matchInserted(
+    const rows = await retry(() => exec.all<InsertedRow>(sql, params, ctx));
+    return matchInserted(
       chunk,
       rows,
       (task) => [runAtOf(task), now],
-      (keys) => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${marks(keys.length)})`, keys, ctx),
+      (keys) => retry(() => exec.all<TaskRow>(`SELECT * FROM ${t.task} WHERE unique_key IN (${marks(keys.length)})`, keys, ctx)),
     );
-    for (const row of stored) out.push(row);
+  };
+  for (const chunk of chunks(tasks, ROWS_PER_INSERT)) {
+    for (const row of await insertUntilStored(chunk, insertRound)) out.push(row);
   }
   return out;
 }

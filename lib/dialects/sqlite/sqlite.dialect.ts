@@ -34,9 +34,12 @@ export class SqliteDialect extends SharedOpsDialect implements Dialect {
     // Inside the caller's transaction a retry would replay into a transaction SQLite may have
     // rolled back, so only standalone inserts retry.
     if (ctx) return insertTasks(this.exec, this.t, tasks, ctx);
-    // Several statements go in one transaction: all or nothing, and a retry after a busy error
+    // Several chunks go in one transaction: all or nothing, and a retry after a busy error
     // cannot insert again the chunks an earlier try had committed.
-    return withBusyRetry(() => (tasks.length > ROWS_PER_INSERT ? this.exec.transaction((trx) => insertTasks(this.exec, this.t, tasks, trx)) : insertTasks(this.exec, this.t, tasks)));
+    if (tasks.length > ROWS_PER_INSERT) return withBusyRetry(() => this.exec.transaction((trx) => insertTasks(this.exec, this.t, tasks, trx)));
+    // One chunk is one INSERT, committed at once; only items whose key was released meanwhile
+    // follow in another, so each statement is retried alone and a committed one never runs again.
+    return insertTasks(this.exec, this.t, tasks, undefined, (statement) => withBusyRetry(statement));
   }
   insertScheduled(task: NewTask, slot: string) {
     return withBusyRetry(() => insertScheduled(this.exec, this.t, task, slot));

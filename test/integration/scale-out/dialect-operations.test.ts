@@ -47,7 +47,7 @@ for (const v of variants) {
       // Once the task is final the key is free again.
       const [claimed] = await dialect.claim({ workerId: 'A', queue: 'default', names: ['x'], limit: 100, leaseMs: 60_000 }).then((c) => c.filter((x) => x.id === same[0]!.id));
       assert.ok(claimed);
-      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: claimed.id, attempt: claimed.attempts, result: null }]), [claimed.id]);
+      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: claimed.id, attempt: claimed.attempts, result: null }]), { applied: [claimed.id], cancelled: [] });
       const again = await t.queue.enqueue('x', null, { uniqueKey: 'k1' });
       assert.notEqual(again.id, same[0]!.id);
       assert.equal(again.status, TaskStatus.Pending);
@@ -81,7 +81,7 @@ for (const v of variants) {
       const claimed = await dialect.claim({ workerId: 'A', queue: 'default', names: ['fenced'], limit: 10, leaseMs: 1 });
       assert.deepEqual(claimed.map((c) => c.id), [a!.id, b!.id]);
       assert.deepEqual(claimed.map((c) => c.attempts), [1, 1]);
-      assert.deepEqual(await dialect.finish('B', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }, { kind: 'failed', id: b!.id, attempt: 1, error: 'x' }]), []);
+      assert.deepEqual(await dialect.finish('B', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }, { kind: 'failed', id: b!.id, attempt: 1, error: 'x' }]), { applied: [], cancelled: [] });
       assert.deepEqual(await dialect.renew('B', [a!.id, b!.id], 1), { held: [], cancelRequested: [] });
       const taken = await eventually(async () => (await dialect.reclaimExpired()) || undefined, 10_000, 'the expired leases to be taken back');
       assert.equal(taken, 2);
@@ -94,12 +94,12 @@ for (const v of variants) {
       assert.equal(rb?.lastError, lost);
       assert.equal(ra?.lockedBy, null);
       // The old owner's late write no longer applies.
-      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }]), []);
+      assert.deepEqual(await dialect.finish('A', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }]), { applied: [], cancelled: [] });
       assert.deepEqual(await dialect.renew('A', [a!.id], 60_000), { held: [], cancelRequested: [] });
       const reclaimed = await dialect.claim({ workerId: 'C', queue: 'default', names: ['fenced'], limit: 10, leaseMs: 60_000 });
       assert.deepEqual(reclaimed.map((c) => [c.id, c.attempts]), [[a!.id, 2]]);
       assert.deepEqual(await dialect.renew('C', [a!.id], 60_000), { held: [a!.id], cancelRequested: [] });
-      assert.deepEqual(await dialect.finish('C', [{ kind: 'retry', id: a!.id, attempt: 2, error: 'again', delayMs: 3_600_000 }]), [a!.id]);
+      assert.deepEqual(await dialect.finish('C', [{ kind: 'retry', id: a!.id, attempt: 2, error: 'again', delayMs: 3_600_000 }]), { applied: [a!.id], cancelled: [] });
       const retried = await t.queue.get(a!.id);
       assert.equal(retried?.status, TaskStatus.Pending);
       assert.ok(retried!.runAt.getTime() > Date.now() + 3_500_000);
@@ -120,7 +120,7 @@ for (const v of variants) {
           { kind: 'succeeded', id: a!.id, attempt: 1, result: null },
           { kind: 'succeeded', id: b!.id, attempt: 1, result: '"late"' },
         ]),
-        [],
+        { applied: [], cancelled: [] },
       );
       await dialect.setProgress('W', { id: a!.id, attempt: 1 }, '"stale"');
       assert.equal(await dialect.release('W', [{ id: b!.id, attempt: 1 }], 'x'), 0);
@@ -131,13 +131,27 @@ for (const v of variants) {
       // Attempt 2's own writes apply.
       await dialect.setProgress('W', { id: a!.id, attempt: 2 }, '{"step":2}');
       assert.deepEqual((await t.queue.get(a!.id))?.progress, { step: 2 });
-      assert.deepEqual(await dialect.finish('W', [{ kind: 'succeeded', id: a!.id, attempt: 2, result: null }]), [a!.id]);
+      assert.deepEqual(await dialect.finish('W', [{ kind: 'succeeded', id: a!.id, attempt: 2, result: null }]), { applied: [a!.id], cancelled: [] });
       assert.equal(await dialect.release('W', [{ id: b!.id, attempt: 2 }], 'x'), 1);
       const [ra, rb] = [await t.queue.get(a!.id), await t.queue.get(b!.id)];
       assert.equal(ra?.status, TaskStatus.Succeeded);
       assert.equal(ra?.attempts, 2);
       assert.equal(rb?.status, TaskStatus.Pending);
       assert.equal(rb?.attempts, 1);
+    });
+
+    it('tells which retries it stored as cancelled (a cancel was requested meanwhile), in a batch and alone', async () => {
+      const [a, b, c, d] = await t.queue.enqueueMany([0, 1, 2, 3].map(() => ({ name: 'turned' })));
+      const claimed = await dialect.claim({ workerId: 'T', queue: 'default', names: ['turned'], limit: 10, leaseMs: 60_000 });
+      assert.equal(claimed.length, 4);
+      for (const x of [b, d]) assert.equal((await dialect.cancel(x!.id, 'stop it'))?.action, 'requested');
+      const retry = (id: number) => ({ kind: 'retry' as const, id, attempt: 1, error: 'boom', delayMs: 0 });
+      const batch = await dialect.finish('T', [{ kind: 'succeeded', id: a!.id, attempt: 1, result: null }, retry(b!.id), retry(c!.id)]);
+      assert.deepEqual({ applied: [...batch.applied].sort((x, y) => x - y), cancelled: batch.cancelled }, { applied: [a!.id, b!.id, c!.id], cancelled: [b!.id] });
+      assert.deepEqual(await dialect.finish('T', [retry(d!.id)]), { applied: [d!.id], cancelled: [d!.id] });
+      const statuses = await Promise.all([a, b, c, d].map(async (x) => (await t.queue.get(x!.id))?.status));
+      assert.deepEqual(statuses, [TaskStatus.Succeeded, TaskStatus.Cancelled, TaskStatus.Pending, TaskStatus.Cancelled]);
+      assert.equal((await t.queue.get(b!.id))?.lastError, 'boom');
     });
 
     if (v.kind === 'mariadb') {
