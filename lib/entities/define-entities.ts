@@ -1,7 +1,9 @@
-import { BigIntType, EntitySchema, type EntitySchemaMetadata } from '@mikro-orm/core';
+import { EntitySchema } from '@mikro-orm/core';
 import { checkBoolean, checkKnownKeys, checkObject } from '../options/validators.js';
 import { AsyncStop } from './async-stop.entity.js';
+import { IdType } from './id-type.js';
 import { Task } from './task.entity.js';
+import { fullIndexes, partialIndexes } from './task-indexes.js';
 
 /** Table-name prefix used when none is given. Tables: `async_runner_task`, `async_runner_stop`. */
 export const DEFAULT_TABLE_PREFIX = 'async_runner_';
@@ -11,61 +13,6 @@ export function tableNames(prefix: string): { task: string; stop: string } {
   return { task: `${prefix}task`, stop: `${prefix}stop` };
 }
 
-/**
- * Indexes for SQLite and PostgreSQL: each indexes only the rows its queries read. A task row
- * is written three or four times (insert, claim, finish, maybe a retry). On PostgreSQL a write
- * that changes an indexed column adds an entry to every index the row belongs to, and an index
- * whose predicate the row does not meet costs nothing; the full indexes took ten index entries
- * per task for the claim and finish alone, these take four. Both databases also keep smaller
- * indexes: the claim index holds what is waiting, not every task ever run.
- */
-function partialIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
-  return {
-    indexes: [
-      // The claim's WHERE and ORDER BY (priority DESC, run_at, id), over pending rows only.
-      {
-        name: `${prefix}task_claim_idx`,
-        columns: [{ name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
-        where: "status = 'pending'",
-      },
-      // The expired-lease sweep reads running rows (the tasks in flight). Keyed by id, which
-      // never changes, so lease renewals stay in-place updates.
-      { name: `${prefix}task_running_idx`, properties: ['id'], where: "status = 'running'" },
-      // Retention deletes finished rows by status and age.
-      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'], where: 'finished_at IS NOT NULL' },
-    ],
-    uniques: [
-      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'], where: 'unique_key IS NOT NULL' },
-      // Never released when the task finishes: a schedule slot yields one task, ever.
-      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'], where: 'schedule_slot IS NOT NULL' },
-    ],
-  };
-}
-
-/** Indexes for MySQL and MariaDB, which have no partial indexes (MariaDB refuses `where`). */
-function fullIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
-  return {
-    indexes: [
-      // Same column order and directions as the claim's WHERE and ORDER BY (priority DESC,
-      // run_at, id), so a claim reads the first due rows off the index instead of sorting
-      // every pending row of the queue. The expired-lease sweep (status = 'running') uses it
-      // too: running rows are only the tasks in flight, so a separate lease index would only
-      // add a write to every claim and finish.
-      {
-        name: `${prefix}task_claim_idx`,
-        columns: [{ name: 'status' }, { name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
-      },
-      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'] },
-    ],
-    uniques: [
-      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'] },
-      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'] },
-    ],
-  };
-}
-
-// Ids are BIGINT columns but `number` in JS (as the classes declare and TaskQueue.get takes):
-// a plain `columnType: 'bigint'` made MikroORM hydrate them as BigInt for the host's EntityManager.
 // Column names are pinned with fieldName so the host's naming strategy cannot rename the
 // columns the runner's hand-written SQL relies on.
 function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
@@ -74,7 +21,7 @@ function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
     tableName: tableNames(prefix).task,
     ...(partial ? partialIndexes(prefix) : fullIndexes(prefix)),
     properties: {
-      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
+      id: { type: new IdType(), primary: true, autoincrement: true, fieldName: 'id' },
       queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default' },
       name: { type: 'string', length: 191, fieldName: 'name' },
       payload: { type: 'json', columnType: 'text', fieldName: 'payload', nullable: true },
@@ -104,7 +51,7 @@ function stopSchema(prefix: string): EntitySchema<AsyncStop> {
     class: AsyncStop,
     tableName: tableNames(prefix).stop,
     properties: {
-      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
+      id: { type: new IdType(), primary: true, autoincrement: true, fieldName: 'id' },
       scope: { type: 'string', length: 191, fieldName: 'scope', default: 'all' },
       reason: { type: 'text', fieldName: 'reason', nullable: true },
       createdAt: { type: 'datetime', length: 3, fieldName: 'created_at' },
