@@ -11,6 +11,7 @@ import { eachDatabase } from '../helpers/each-database.js';
 const shapes: { label: string; options: (kind: DbKind) => AsyncRunnerEntitiesOptions; only?: DbKind[] }[] = [
   { label: '', options: (kind) => ({ partialIndexes: kind !== 'mariadb' }) },
   { label: ', tablePrefix jobs_', options: (kind) => ({ tablePrefix: 'jobs_', partialIndexes: kind !== 'mariadb' }) },
+  { label: ', utf8mb4_nopad_bin', options: () => ({ partialIndexes: false, collation: 'utf8mb4_nopad_bin' }), only: ['mariadb'] },
 ];
 
 for (const shape of shapes) eachDatabase(`schema diff right after create${shape.label}`, (kind) => {

@@ -112,6 +112,28 @@ eachDatabase('schema and indexes', (kind) => {
       }
     });
 
+    it('the columns the runner matches by value have a binary collation, the rest the table\'s', async () => {
+      const rows = (await orm.em.getConnection().execute(
+        `SELECT c.table_name AS t, c.column_name AS c, IF(c.collation_name = t.table_collation, 'table default', c.collation_name) AS collation ` +
+          `FROM information_schema.columns c JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name ` +
+          `WHERE c.table_schema = database() AND c.collation_name IS NOT NULL ORDER BY c.table_name, c.ordinal_position`,
+      )) as { t: string; c: string; collation: string }[];
+      assert.deepEqual(Object.fromEntries(rows.map((r) => [`${r.t}.${r.c}`, r.collation])), {
+        'async_runner_stop.scope': 'utf8mb4_bin',
+        'async_runner_stop.reason': 'table default',
+        'async_runner_task.queue': 'utf8mb4_bin',
+        'async_runner_task.name': 'utf8mb4_bin',
+        'async_runner_task.payload': 'table default',
+        'async_runner_task.status': 'utf8mb4_bin',
+        'async_runner_task.last_error': 'table default',
+        'async_runner_task.result': 'table default',
+        'async_runner_task.progress': 'table default',
+        'async_runner_task.unique_key': 'utf8mb4_bin',
+        'async_runner_task.schedule_slot': 'utf8mb4_bin',
+        'async_runner_task.locked_by': 'utf8mb4_bin',
+      });
+    });
+
     it('refuses to start with the partial-index entities, naming what to register instead', async () => {
       const error = await startupError(kind, AsyncRunnerModule.forRoot({ autoStart: false }), [], [...ASYNC_RUNNER_ENTITIES]);
       assert.ok(error instanceof ConfigMismatchError, `expected ConfigMismatchError, got ${String(error)}`);
@@ -130,3 +152,20 @@ it('asyncRunnerEntities rejects unknown keys and a non-boolean partialIndexes', 
   assert.ok([...(task.meta.indexes ?? []), ...(task.meta.uniques ?? [])].every((i) => (i as { where?: unknown }).where === undefined));
 });
 
+it('asyncRunnerEntities takes a binary collation for the MySQL/MariaDB schemas only', () => {
+  const collations = (options: Parameters<typeof asyncRunnerEntities>[0]) =>
+    asyncRunnerEntities(options).map((e) => Object.fromEntries(Object.entries(e.meta.properties).filter(([, p]) => p.collation).map(([name, p]) => [name, p.collation])));
+  const bin = 'utf8mb4_bin';
+  assert.deepEqual(collations({ partialIndexes: false }), [
+    { queue: bin, name: bin, status: bin, uniqueKey: bin, scheduleSlot: bin, lockedBy: bin },
+    { scope: bin },
+  ]);
+  assert.deepEqual(collations({ partialIndexes: false, collation: 'utf8mb4_0900_bin' })[1], { scope: 'utf8mb4_0900_bin' });
+  assert.deepEqual(collations({}), [{}, {}]);
+  const rejects = (options: object, expected: RegExp) =>
+    assert.throws(() => asyncRunnerEntities(options as never), (e: unknown) => e instanceof InvalidOptionError && e.option === 'asyncRunnerEntities.collation' && expected.test(e.message));
+  rejects({ partialIndexes: false, collation: 'utf8mb4_general_ci' }, /a binary collation name ending in _bin/);
+  rejects({ partialIndexes: false, collation: 'utf8mb4_bin; drop table x' }, /a binary collation name ending in _bin/);
+  rejects({ partialIndexes: false, collation: 42 }, /a binary collation name ending in _bin, e\.g\. utf8mb4_nopad_bin, received 42/);
+  rejects({ collation: 'utf8mb4_bin' }, /no collation with partial indexes/);
+});
