@@ -28,8 +28,8 @@ export interface TestAppOptions {
   entities?: unknown[];
   /** The runner's schemas with or without partial indexes (default: as the database supports). */
   partialIndexes?: boolean;
-  /** `asyncRunnerEntities({ collation })` of the MySQL/MariaDB schemas (default: theirs). */
-  collation?: string;
+  /** `asyncRunnerEntities({ collation })` of the MySQL/MariaDB schemas; null: none, as earlier versions had (see `runnerEntities`). */
+  collation?: string | null;
   /** Create the schema (default true; false when reusing a database that has it). */
   createSchema?: boolean;
   /** Receives the app's log lines (see `captureLogs`); silent by default unless TEST_LOGS is set. */

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, it } from 'node:test';
+import { MikroORM } from '@mikro-orm/core';
 import { Injectable } from '@nestjs/common';
 import { TaskHandler, TaskStatus } from '../../lib/index.js';
+import { runnerEntities } from '../helpers/databases.js';
 import { eachDatabase } from '../helpers/each-database.js';
+import { captureLogs } from '../helpers/log-capture.js';
 import { countTasks } from '../helpers/rows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { within } from '../helpers/wait.js';
@@ -107,3 +110,63 @@ for (const shape of trailing) eachDatabase(`unique keys with a trailing space${s
     assert.equal((await t.queue.get(plain.id))?.uniqueKey, 'trail');
   });
 }, shape.collation ? ['mariadb'] : undefined);
+
+// Tables created before the binary collations keep the server's case-insensitive one until the
+// schema is updated: the runner says so at startup, and a task it claims but has no handler
+// for fails once its attempts are spent instead of being claimed again every poll.
+eachDatabase('a MariaDB table still on the server\'s case-insensitive collation', (kind) => {
+  let first: TestApp;
+  let t: TestApp;
+  const logs = captureLogs();
+  before(async () => {
+    first = await createTestApp({ kind, collation: null });
+    // Booted on the tables as they are, as an app upgraded to this version does.
+    t = await createTestApp({ kind, db: first.db, createSchema: false, providers: [Echo], collation: null, logger: logs, runner: { allowUnknownTasks: true } });
+  });
+  after(async () => {
+    await t.close();
+    await first.close();
+  });
+
+  it('the runner warns at startup, naming the columns and the fix', () => {
+    const [warning] = logs.find('warn', 'do not compare text exactly');
+    assert.ok(warning, `no collation warning in: ${JSON.stringify(logs.lines)}`);
+    for (const column of ['async_runner_task.queue', 'async_runner_task.name', 'async_runner_task.unique_key', 'async_runner_stop.scope']) {
+      assert.match(warning.message, new RegExp(`${column.replace('.', '\\.')} \\(utf8mb4_\\w+_ci\\)`));
+    }
+    assert.match(warning.message, /Update the schema \(orm\.schema\.update\(\) or a migration\)/);
+  });
+
+  it('a task named "ECHO", claimed for "echo", fails after its attempts with the reason', async () => {
+    const upper = await t.queue.enqueue('ECHO', {}, { maxAttempts: 2 });
+    const counts = await within(t.runner.runUntilEmpty(), 10_000, 'runUntilEmpty');
+    assert.deepEqual(counts, { succeeded: 0, failed: 1, retried: 1, cancelled: 0 });
+    const row = await t.queue.get(upper.id);
+    assert.equal(row?.status, TaskStatus.Failed);
+    assert.equal(row?.attempts, 2);
+    assert.equal(row?.lastError, 'No handler for "ECHO" in this process.');
+    assert.deepEqual(t.app.get(Echo).ran, []);
+  });
+
+  it('a schema update gives the columns the binary collation: the next boot does not warn and "ECHO" stays pending', async () => {
+    const orm = await MikroORM.init({ ...first.db.orm, entities: runnerEntities(kind), allowGlobalContext: true } as never);
+    try {
+      await orm.schema.update();
+      assert.equal(await orm.schema.getUpdateSchemaSQL(), '');
+    } finally {
+      await orm.close(true);
+    }
+    const bootLogs = captureLogs();
+    const updated = await createTestApp({ kind, db: first.db, createSchema: false, providers: [Echo], logger: bootLogs, runner: { allowUnknownTasks: true } });
+    try {
+      assert.deepEqual(bootLogs.find('warn', 'do not compare text exactly'), []);
+      const upper = await updated.queue.enqueue('ECHO', {});
+      assert.deepEqual(await within(updated.runner.runUntilEmpty(), 10_000, 'runUntilEmpty'), { succeeded: 0, failed: 0, retried: 0, cancelled: 0 });
+      const row = await updated.queue.get(upper.id);
+      assert.equal(row?.status, TaskStatus.Pending);
+      assert.equal(row?.attempts, 0);
+    } finally {
+      await updated.close();
+    }
+  });
+}, ['mariadb']);
