@@ -1,7 +1,10 @@
-import { BigIntType, EntitySchema, type EntitySchemaMetadata } from '@mikro-orm/core';
+import { EntitySchema } from '@mikro-orm/core';
+import { InvalidOptionError } from '../errors/invalid-option.error.js';
 import { checkBoolean, checkKnownKeys, checkObject } from '../options/validators.js';
 import { AsyncStop } from './async-stop.entity.js';
+import { IdType } from './id-type.js';
 import { Task } from './task.entity.js';
+import { fullIndexes, partialIndexes } from './task-indexes.js';
 
 /** Table-name prefix used when none is given. Tables: `async_runner_task`, `async_runner_stop`. */
 export const DEFAULT_TABLE_PREFIX = 'async_runner_';
@@ -11,74 +14,25 @@ export function tableNames(prefix: string): { task: string; stop: string } {
   return { task: `${prefix}task`, stop: `${prefix}stop` };
 }
 
-/**
- * Indexes for SQLite and PostgreSQL: each indexes only the rows its queries read. A task row
- * is written three or four times (insert, claim, finish, maybe a retry). On PostgreSQL a write
- * that changes an indexed column adds an entry to every index the row belongs to, and an index
- * whose predicate the row does not meet costs nothing; the full indexes took ten index entries
- * per task for the claim and finish alone, these take four. Both databases also keep smaller
- * indexes: the claim index holds what is waiting, not every task ever run.
- */
-function partialIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
-  return {
-    indexes: [
-      // The claim's WHERE and ORDER BY (priority DESC, run_at, id), over pending rows only.
-      {
-        name: `${prefix}task_claim_idx`,
-        columns: [{ name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
-        where: "status = 'pending'",
-      },
-      // The expired-lease sweep reads running rows (the tasks in flight). Keyed by id, which
-      // never changes, so lease renewals stay in-place updates.
-      { name: `${prefix}task_running_idx`, properties: ['id'], where: "status = 'running'" },
-      // Retention deletes finished rows by status and age.
-      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'], where: 'finished_at IS NOT NULL' },
-    ],
-    uniques: [
-      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'], where: 'unique_key IS NOT NULL' },
-      // Never released when the task finishes: a schedule slot yields one task, ever.
-      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'], where: 'schedule_slot IS NOT NULL' },
-    ],
-  };
-}
+/** Collation of the MySQL/MariaDB schemas' matched columns when none is given. */
+export const DEFAULT_MYSQL_COLLATION = 'utf8mb4_bin';
 
-/** Indexes for MySQL and MariaDB, which have no partial indexes (MariaDB refuses `where`). */
-function fullIndexes(prefix: string): Pick<EntitySchemaMetadata<Task>, 'indexes' | 'uniques'> {
-  return {
-    indexes: [
-      // Same column order and directions as the claim's WHERE and ORDER BY (priority DESC,
-      // run_at, id), so a claim reads the first due rows off the index instead of sorting
-      // every pending row of the queue. The expired-lease sweep (status = 'running') uses it
-      // too: running rows are only the tasks in flight, so a separate lease index would only
-      // add a write to every claim and finish.
-      {
-        name: `${prefix}task_claim_idx`,
-        columns: [{ name: 'status' }, { name: 'queue' }, { name: 'priority', sort: 'DESC' }, { name: 'run_at' }, { name: 'id' }],
-      },
-      { name: `${prefix}task_finished_idx`, properties: ['status', 'finishedAt'] },
-    ],
-    uniques: [
-      { name: `${prefix}task_unique_key`, properties: ['uniqueKey'] },
-      { name: `${prefix}task_schedule_slot`, properties: ['scheduleSlot'] },
-    ],
-  };
-}
+const BINARY_COLLATION = /^[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*_bin$/;
 
-// Ids are BIGINT columns but `number` in JS (as the classes declare and TaskQueue.get takes):
-// a plain `columnType: 'bigint'` made MikroORM hydrate them as BigInt for the host's EntityManager.
 // Column names are pinned with fieldName so the host's naming strategy cannot rename the
-// columns the runner's hand-written SQL relies on.
-function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
+// columns the runner's hand-written SQL relies on. `exact` is the collation of the columns the
+// runner's SQL matches by value (undefined: the database's own, exact on SQLite and PostgreSQL).
+function taskSchema(prefix: string, partial: boolean, exact: string | undefined): EntitySchema<Task> {
   return new EntitySchema<Task>({
     class: Task,
     tableName: tableNames(prefix).task,
     ...(partial ? partialIndexes(prefix) : fullIndexes(prefix)),
     properties: {
-      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
-      queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default' },
-      name: { type: 'string', length: 191, fieldName: 'name' },
+      id: { type: new IdType(), primary: true, autoincrement: true, fieldName: 'id' },
+      queue: { type: 'string', length: 64, fieldName: 'queue', default: 'default', collation: exact },
+      name: { type: 'string', length: 191, fieldName: 'name', collation: exact },
       payload: { type: 'json', columnType: 'text', fieldName: 'payload', nullable: true },
-      status: { type: 'string', length: 16, fieldName: 'status', default: 'pending' },
+      status: { type: 'string', length: 16, fieldName: 'status', default: 'pending', collation: exact },
       priority: { type: 'integer', fieldName: 'priority', default: 0 },
       runAt: { type: 'datetime', length: 3, fieldName: 'run_at' },
       attempts: { type: 'integer', fieldName: 'attempts', default: 0 },
@@ -87,9 +41,9 @@ function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
       lastError: { type: 'text', fieldName: 'last_error', nullable: true },
       result: { type: 'json', columnType: 'text', fieldName: 'result', nullable: true },
       progress: { type: 'json', columnType: 'text', fieldName: 'progress', nullable: true },
-      uniqueKey: { type: 'string', length: 191, fieldName: 'unique_key', nullable: true },
-      scheduleSlot: { type: 'string', length: 255, fieldName: 'schedule_slot', nullable: true },
-      lockedBy: { type: 'string', length: 128, fieldName: 'locked_by', nullable: true },
+      uniqueKey: { type: 'string', length: 191, fieldName: 'unique_key', nullable: true, collation: exact },
+      scheduleSlot: { type: 'string', length: 255, fieldName: 'schedule_slot', nullable: true, collation: exact },
+      lockedBy: { type: 'string', length: 128, fieldName: 'locked_by', nullable: true, collation: exact },
       lockedUntil: { type: 'datetime', length: 3, fieldName: 'locked_until', nullable: true },
       cancelRequested: { type: 'boolean', fieldName: 'cancel_requested', default: false },
       createdAt: { type: 'datetime', length: 3, fieldName: 'created_at' },
@@ -99,13 +53,13 @@ function taskSchema(prefix: string, partial: boolean): EntitySchema<Task> {
   });
 }
 
-function stopSchema(prefix: string): EntitySchema<AsyncStop> {
+function stopSchema(prefix: string, exact: string | undefined): EntitySchema<AsyncStop> {
   return new EntitySchema<AsyncStop>({
     class: AsyncStop,
     tableName: tableNames(prefix).stop,
     properties: {
-      id: { type: new BigIntType('number'), primary: true, autoincrement: true, fieldName: 'id' },
-      scope: { type: 'string', length: 191, fieldName: 'scope', default: 'all' },
+      id: { type: new IdType(), primary: true, autoincrement: true, fieldName: 'id' },
+      scope: { type: 'string', length: 191, fieldName: 'scope', default: 'all', collation: exact },
       reason: { type: 'text', fieldName: 'reason', nullable: true },
       createdAt: { type: 'datetime', length: 3, fieldName: 'created_at' },
     },
@@ -119,25 +73,46 @@ export interface AsyncRunnerEntitiesOptions {
   /**
    * Partial indexes (each indexes only the rows its queries read), for SQLite and PostgreSQL.
    * Set `false` on MySQL and MariaDB, which have none; the runner refuses to start there with
-   * partial indexes registered. @default true
+   * partial indexes registered. `false` gives the MySQL/MariaDB schemas, whose matched columns
+   * carry a MySQL/MariaDB collation (see `collation`). @default true
    */
   partialIndexes?: boolean;
+  /**
+   * With `partialIndexes: false`: the binary collation of the columns the runner matches by
+   * value (queue, task name, status, unique key, schedule slot, lock owner, stop scope), so
+   * that `Report` and `report`, or `café` and `cafe`, never match, as on SQLite and PostgreSQL.
+   * `utf8mb4_bin` exists on every supported MySQL and MariaDB but is PAD SPACE: it ignores
+   * trailing spaces, so unique keys `'a'` and `'a '` are one key. `utf8mb4_nopad_bin` (MariaDB)
+   * or `utf8mb4_0900_bin` (MySQL 8.0.17+) compare those too.
+   * @default 'utf8mb4_bin'
+   */
+  collation?: string;
 }
 
 /**
  * Entity schemas for the host's MikroORM config: with a custom table prefix, or on MySQL and
  * MariaDB (`partialIndexes: false`).
- * @throws InvalidOptionError for an unknown key or a non-boolean `partialIndexes`
+ * @throws InvalidOptionError for an unknown key, a non-boolean `partialIndexes`, or a
+ * `collation` that is not a `_bin` collation name or comes without `partialIndexes: false`
  *
  * @example
  * MikroOrmModule.forRoot({ entities: [...asyncRunnerEntities({ tablePrefix: 'jobs_' }), User] })
  * MikroOrmModule.forRoot({ driver: MariaDbDriver, entities: [...asyncRunnerEntities({ partialIndexes: false }), User] })
+ * MikroOrmModule.forRoot({ driver: MariaDbDriver, entities: [...asyncRunnerEntities({ partialIndexes: false, collation: 'utf8mb4_nopad_bin' }), User] })
  */
 export function asyncRunnerEntities(options: AsyncRunnerEntitiesOptions = {}): [EntitySchema<Task>, EntitySchema<AsyncStop>] {
-  checkKnownKeys('asyncRunnerEntities', checkObject('asyncRunnerEntities', options), ['tablePrefix', 'partialIndexes']);
+  checkKnownKeys('asyncRunnerEntities', checkObject('asyncRunnerEntities', options), ['tablePrefix', 'partialIndexes', 'collation']);
   const prefix = options.tablePrefix ?? DEFAULT_TABLE_PREFIX;
   const partial = options.partialIndexes === undefined ? true : checkBoolean('asyncRunnerEntities.partialIndexes', options.partialIndexes);
-  return [taskSchema(prefix, partial), stopSchema(prefix)];
+  const exact = partial ? undefined : DEFAULT_MYSQL_COLLATION;
+  if (options.collation === undefined) return [taskSchema(prefix, partial, exact), stopSchema(prefix, exact)];
+  // SQLite and PostgreSQL already match exactly, and have no collations of these names.
+  if (partial) throw new InvalidOptionError('asyncRunnerEntities.collation', 'no collation with partial indexes (collation is for the MySQL/MariaDB schemas, partialIndexes: false)', options.collation);
+  // A case-insensitive collation would bring back claims of tasks no handler here can run.
+  if (typeof options.collation !== 'string' || !BINARY_COLLATION.test(options.collation)) {
+    throw new InvalidOptionError('asyncRunnerEntities.collation', 'a binary collation name ending in _bin, e.g. utf8mb4_nopad_bin', options.collation);
+  }
+  return [taskSchema(prefix, partial, options.collation), stopSchema(prefix, options.collation)];
 }
 
 /**

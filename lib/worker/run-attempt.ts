@@ -157,6 +157,18 @@ function toOutcome(task: ClaimedTask, handler: RegisteredHandler, settled: Settl
   return failure(task, handler, reason instanceof TaskTimeoutError ? reason : (settled as { error: unknown }).error);
 }
 
+/**
+ * Outcome of a claimed task whose name has no handler in this process. The claim asks only for
+ * names registered here, so this takes a table that matches names loosely (a MySQL/MariaDB
+ * column still on a case-insensitive collation: `ECHO` claimed for `echo`). Retried without
+ * limit, such a task was claimed again every poll, its attempts climbing past maxAttempts.
+ */
+export function noHandlerOutcome(task: ClaimedTask, delayMs: number): Outcome {
+  const error = `No handler for "${task.name}" in this process.`;
+  if (task.attempts >= task.maxAttempts) return { kind: 'failed', id: task.id, attempt: task.attempts, error };
+  return { kind: 'retry', id: task.id, attempt: task.attempts, error, delayMs };
+}
+
 function failure(task: ClaimedTask, handler: RegisteredHandler, error: unknown): Outcome {
   const text = formatError(error);
   if (task.attempts >= task.maxAttempts) return { kind: 'failed', id: task.id, attempt: task.attempts, error: text };

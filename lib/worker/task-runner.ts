@@ -13,7 +13,7 @@ import { LeaseSweeper } from './lease-sweeper.js';
 import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
-import { runAttempt, type AttemptDeps } from './run-attempt.js';
+import { noHandlerOutcome, runAttempt, type AttemptDeps } from './run-attempt.js';
 import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { abandonUnsettled, type Running } from './running-task.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
@@ -284,9 +284,7 @@ export class TaskRunner {
     }
     entry.done = (async () => {
       try {
-        const outcome: Outcome | null = handler
-          ? await runAttempt(task, handler, entry, this.attemptDeps)
-          : { kind: 'retry', id: task.id, attempt: task.attempts, error: `No handler for "${task.name}" in this process.`, delayMs: this.options.pollIntervalMs };
+        const outcome: Outcome | null = handler ? await runAttempt(task, handler, entry, this.attemptDeps) : noHandlerOutcome(task, this.options.pollIntervalMs);
         entry.handlerSettled = true;
         freeSlot();
         if (outcome && !entry.abandoned) {

@@ -37,9 +37,20 @@ export function ormOptions(kind: DbKind, dbName: string): Options {
   }
 }
 
-/** The runner's entity schemas as an app on `kind` registers them (MariaDB has no partial indexes). */
-export function runnerEntities(kind: DbKind, partialIndexes = kind !== 'mariadb') {
-  return asyncRunnerEntities({ partialIndexes });
+/**
+ * The runner's entity schemas as an app on `kind` registers them (MariaDB has no partial
+ * indexes). `partialIndexes: false` on SQLite or PostgreSQL gives the tables an earlier version
+ * created there: full indexes, without the MySQL/MariaDB collations those databases do not have.
+ * `collation: null` gives MariaDB tables as an earlier version created them: every column on
+ * the server's default, case-insensitive collation.
+ */
+export function runnerEntities(kind: DbKind, options: { partialIndexes?: boolean; collation?: string | null } = {}) {
+  const partialIndexes = options.partialIndexes ?? kind !== 'mariadb';
+  const entities = asyncRunnerEntities(typeof options.collation === 'string' ? { partialIndexes, collation: options.collation } : { partialIndexes });
+  if ((!partialIndexes && kind !== 'mariadb') || options.collation === null) {
+    for (const entity of entities) for (const prop of Object.values(entity.meta.properties)) delete (prop as { collation?: string }).collation;
+  }
+  return entities;
 }
 
 async function withAdmin(kind: 'postgres' | 'mariadb', fn: (exec: (sql: string) => Promise<void>) => Promise<void>): Promise<void> {

@@ -28,6 +28,8 @@ export interface TestAppOptions {
   entities?: unknown[];
   /** The runner's schemas with or without partial indexes (default: as the database supports). */
   partialIndexes?: boolean;
+  /** `asyncRunnerEntities({ collation })` of the MySQL/MariaDB schemas; null: none, as earlier versions had (see `runnerEntities`). */
+  collation?: string | null;
   /** Create the schema (default true; false when reusing a database that has it). */
   createSchema?: boolean;
   /** Receives the app's log lines (see `captureLogs`); silent by default unless TEST_LOGS is set. */
@@ -39,7 +41,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const db = options.db ?? (await createTestDatabase(options.kind ?? 'sqlite'));
   const moduleRef = await Test.createTestingModule({
     imports: [
-      MikroOrmModule.forRoot({ ...db.orm, ...options.orm, entities: [...runnerEntities(db.kind, options.partialIndexes), ...((options.entities ?? []) as never[])], allowGlobalContext: false } as never),
+      MikroOrmModule.forRoot({ ...db.orm, ...options.orm, entities: [...runnerEntities(db.kind, { partialIndexes: options.partialIndexes, collation: options.collation }), ...((options.entities ?? []) as never[])], allowGlobalContext: false } as never),
       AsyncRunnerModule.forRoot({ autoStart: false, pollIntervalMs: 50, ...options.runner }),
     ],
     providers: options.providers ?? [],

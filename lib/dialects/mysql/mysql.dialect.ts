@@ -4,11 +4,15 @@ import { SharedOpsDialect } from '../shared-ops-dialect.js';
 import { mysqlOps } from './ops.js';
 import { checkServerVersion } from '../server-version.js';
 import type { SqlContext, SqlExecutor } from '../sql-executor.js';
-import { quotedTables } from '../tables.js';
+import { marks, quotedTables } from '../tables.js';
+import { tableNames } from '../../entities/define-entities.js';
 import type { NewTask } from '../task-row.js';
 import { insertScheduled } from './insert-scheduled.js';
 import { insertTasks, type InsertIds } from './insert.js';
 import { withTransientRetry } from './transient-retry.js';
+
+/** Task columns the runner's SQL matches by value (the stop table's is `scope`). */
+const TASK_MATCHED = ['queue', 'name', 'status', 'unique_key', 'schedule_slot', 'locked_by'];
 
 /**
  * MySQL 8 and MariaDB 10.6+: times are DATETIME(3) in UTC from the server clock
@@ -19,10 +23,12 @@ import { withTransientRetry } from './transient-retry.js';
 export class MysqlDialect extends SharedOpsDialect implements Dialect {
   readonly name = 'mysql';
   private ids: InsertIds;
+  private readonly tableNames: { task: string; stop: string };
 
   constructor(exec: SqlExecutor, prefix: string, private readonly flavor: 'mysql' | 'mariadb') {
     super(exec, quotedTables(prefix, '`'), mysqlOps, (fn) => withTransientRetry(fn));
     this.ids = { returning: flavor === 'mariadb', consecutive: false, step: 1 };
+    this.tableNames = tableNames(prefix);
   }
 
   async prepare(): Promise<void> {
@@ -36,6 +42,29 @@ export class MysqlDialect extends SharedOpsDialect implements Dialect {
     // MySqlDriver gets MySQL semantics (no INSERT … RETURNING) even when pointed at MariaDB.
     this.ids = { returning: this.flavor === 'mariadb' && mariadb, consecutive: Number(vars?.lock_mode) < 2, step: Number(vars?.step ?? 1) };
     this.checkTimezone();
+    await this.checkCollations();
+  }
+
+  /**
+   * Tables created before the entities declared binary collations compare with the server's
+   * default, case- and accent-insensitive on MariaDB: a claim for `echo` also takes `ECHO`,
+   * which no handler here runs, and unique keys differing only in case collide. The schema
+   * update (or a migration) fixes that; until it runs, say so. Tables not created yet say nothing.
+   */
+  private async checkCollations(): Promise<void> {
+    const { task, stop } = this.tableNames;
+    const rows = await this.exec.all<{ t: string; c: string; collation: string }>(
+      'SELECT table_name AS t, column_name AS c, collation_name AS collation FROM information_schema.columns WHERE table_schema = DATABASE() ' +
+        `AND ((table_name = ? AND column_name IN (${marks(TASK_MATCHED.length)})) OR (table_name = ? AND column_name = 'scope'))`,
+      [task, ...TASK_MATCHED, stop],
+    );
+    const loose = rows.filter((r) => !/_bin$/i.test(String(r.collation)));
+    if (loose.length === 0) return;
+    new Logger('AsyncRunner').warn(
+      `Columns ${loose.map((r) => `${r.t}.${r.c} (${r.collation})`).join(', ')} do not compare text exactly: a runner may claim tasks whose ` +
+        'queue or name differs from its own only in case or accents, and such unique keys collide. Update the schema (orm.schema.update() ' +
+        "or a migration) to give them the binary collation of asyncRunnerEntities({ partialIndexes: false }).",
+    );
   }
 
   /**
