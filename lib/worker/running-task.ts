@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ClaimedTask } from '../dialects/task-row.js';
+import { LeaseLostError } from '../errors/lease-lost.error.js';
 import type { AttemptControl } from './run-attempt.js';
 
 /** A task whose handler this runner started, until its outcome is written. */
@@ -37,4 +38,17 @@ export function abandonUnsettled(running: Map<number, Running>, superseded: Set<
     `${left.length} handler(s) ignored the shutdown abort (task(s) ${left.map((r) => r.task.id).join(', ')}); left running unwatched: ` +
       `nothing more is written for them, and their leases expire after leaseMs (${leaseMs} ms) so another runner retries them.`,
   );
+}
+
+/**
+ * An earlier attempt of a task this worker has claimed again: nothing of it may be written (its
+ * writes are fenced by attempt in the database too, except after a retry() reset the count), and
+ * its handler is told to stop. It leaves `running` to the new attempt, so it is kept in
+ * `superseded` until it settles: stop() must still wait for it, abort it and clear its timers.
+ */
+export function supersede(earlier: Running, workerId: string, superseded: Set<Running>): void {
+  earlier.leaseLost = true;
+  if (!earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(workerId));
+  superseded.add(earlier);
+  void earlier.done.finally(() => superseded.delete(earlier));
 }

@@ -14,8 +14,7 @@ import { OutcomeWriter } from './outcome-writer.js';
 import { PrefetchBuffer } from './prefetch-buffer.js';
 import { recordOutcome } from './record-outcome.js';
 import { noHandlerOutcome, runAttempt, type AttemptDeps } from './run-attempt.js';
-import { LeaseLostError } from '../errors/lease-lost.error.js';
-import { abandonUnsettled, type Running } from './running-task.js';
+import { abandonUnsettled, supersede, type Running } from './running-task.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
@@ -266,16 +265,9 @@ export class TaskRunner {
     };
     const entry: Running = { task, controller, leaseEnd, slotHeld: true, handlerSettled: false, done: Promise.resolve(), freeSlot, onIgnoredAbort: freeSlot };
     // An earlier attempt of this task still running here lost its lease (a stall let the sweep
-    // take it back, and this worker claimed it again): its writes are fenced off by attempt, and
-    // its handler is told to stop.
+    // take it back, or a retry() reset it, and this worker claimed it again).
     const earlier = this.running.get(task.id);
-    if (earlier) {
-      earlier.leaseLost = true;
-      if (!earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(this.options.workerId));
-      // Out of `running` now, but stop() must still wait for it, abort it and clear its timers.
-      this.superseded.add(earlier);
-      void earlier.done.finally(() => this.superseded.delete(earlier));
-    }
+    if (earlier) supersede(earlier, this.options.workerId, this.superseded);
     this.running.set(task.id, entry);
     if (handler) {
       // Guarded: at thousands of tasks a second, building lines nobody logs is measurable.
