@@ -42,8 +42,9 @@ export function storedRow(task: NewTask, inserted: InsertedRow, runAt: unknown, 
  * so ascending ids follow it. A task skipped because its unique key is already open (or taken
  * by an earlier item of the same statement) is answered with the open task, read by
  * `openByKey`; a key given twice in one statement is read back too rather than guessed. A
- * task whose key was released before that read (the open task finished) is answered with
- * undefined: its key is free, and `insertUntilStored` inserts it again.
+ * task whose key was released before that read (the open task finished) is answered with the
+ * row this statement inserted for the key, if it inserted one, else with undefined: its key
+ * is free, and `insertUntilStored` inserts it again.
  */
 export async function matchInserted(
   chunk: readonly NewTask[],
@@ -63,13 +64,18 @@ export async function matchInserted(
     for (const r of await openByKey(read)) byKey.set(r.unique_key as string, r);
   }
   const plain = rows.filter((r) => r.unique_key == null);
+  // The row this statement inserted for a key belongs to the first item that carried it.
+  const firstWithKey = new Map<string, NewTask>();
+  for (const c of chunk) if (c.uniqueKey != null && !firstWithKey.has(c.uniqueKey)) firstWithKey.set(c.uniqueKey, c);
   let i = 0;
   return chunk.map((c) => {
     if (c.uniqueKey == null) return build(c, plain[i++]!);
     const known = byKey.get(c.uniqueKey);
     if (known) return known;
-    const row = perKey.get(c.uniqueKey) === 1 ? inserted.get(c.uniqueKey) : undefined;
-    return row && build(c, row);
+    // Inserted here, then finished before the read-back: still the answer (as when the key is
+    // given once). Only a key this statement did not insert is free to be inserted again.
+    const row = inserted.get(c.uniqueKey);
+    return row && build(firstWithKey.get(c.uniqueKey)!, row);
   });
 }
 

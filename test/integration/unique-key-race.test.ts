@@ -116,4 +116,30 @@ eachDatabase('uniqueKey released between the insert and its read-back', (kind) =
       await t.close();
     }
   });
+
+  it('a key given twice, whose new task finishes before the read-back, is still stored once', async () => {
+    const t = await createTestApp({ kind, providers: [Fast] });
+    try {
+      const exec = new SqlExecutor(t.orm);
+      const all = exec.all.bind(exec);
+      let inserts = 0;
+      // A worker finishes the task this very INSERT created, before the read-back by key.
+      exec.all = (async (sql: string, params?: readonly unknown[], ctx?: never) => {
+        const rows = await all(sql, params, ctx);
+        if (/^(WITH ins AS \()?INSERT/.test(sql) && ++inserts === 1) {
+          await all(`UPDATE async_runner_task SET status = 'succeeded', unique_key = NULL WHERE unique_key = 'k'`);
+        }
+        return rows;
+      }) as SqlExecutor['all'];
+      const input = [newTask('keyed', 1, 'k'), newTask('keyed', 2, 'k')];
+      const tables = quotedTables('async_runner_', '"');
+      const stored = kind === 'postgres' ? await pgInsert(exec, tables, 'async_runner_task', input) : await sqliteInsert(exec, tables, input);
+      assert.equal(inserts, 1);
+      const rows = (await t.orm.em.fork().getConnection().execute('select id, payload from async_runner_task order by id')) as { id: unknown; payload: string }[];
+      assert.deepEqual(rows.map((r) => r.payload), ['{"n":1}']);
+      assert.deepEqual(stored.map((s) => Number(s.id)), [Number(rows[0]!.id), Number(rows[0]!.id)]);
+    } finally {
+      await t.close();
+    }
+  });
 }, ['sqlite', 'postgres']);
