@@ -10,8 +10,8 @@ import { buildNewTask } from '../queue/build-new-task.js';
 import { rowToTask } from '../queue/row-to-task.js';
 import { WakeBus } from '../worker/wake-bus.js';
 import { nextSlots, slotKey } from './cron-slots.js';
+import { MAX_TIMER_MS } from '../worker/timer-limit.js';
 
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Enqueues one task per slot of every `@TaskHandler({ cron })` while the runner is started.

@@ -18,13 +18,13 @@ import { abandonUnsettled, supersede, type Running } from './running-task.js';
 import type { RunCounts, RunnerStatus } from './runner-status.js';
 import { settlesWithin } from './settles-within.js';
 import { Slots } from './slots.js';
+import { MAX_TIMER_MS } from './timer-limit.js';
+import { HandBack } from './hand-back.js';
 import { eventTask, outcomeEvent } from './task-event-mapping.js';
 
 
 /** How long stop() waits, after aborting handlers with ShutdownError, for them to react. */
 const ABORT_GRACE_MS = 1000;
-/** Longest delay setTimeout honours (2^31-1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * The claim-run-finish loop of one process. Ticks never overlap: a wake during a tick only
@@ -39,8 +39,7 @@ export class TaskRunner {
   private readonly superseded = new Set<Running>();
   private readonly slots: Slots;
   private readonly prefetched = new PrefetchBuffer();
-  /** Hand-backs of prefetched tasks under way; stop() waits for them. */
-  private readonly releasing = new Set<Promise<void>>();
+  private readonly handBack: HandBack;
   private readonly counts: RunCounts = { succeeded: 0, failed: 0, retried: 0, cancelled: 0 };
   private readonly writer: OutcomeWriter;
   private ticking = false;
@@ -78,8 +77,13 @@ export class TaskRunner {
     this.slots = new Slots(options.queues, options.concurrency, options.queueSlots);
     this.maxTracked = options.concurrency + Math.max(100, 2 * (options.concurrency + options.prefetch));
     this.writer = new OutcomeWriter(dialect, options.workerId, this.logger);
+    this.handBack = new HandBack(dialect, options.workerId, this.logger, (task) => {
+      const outcome: Outcome = { kind: 'cancelled', id: task.id, attempt: task.attempts, error: new TaskCancelledError().message };
+      recordOutcome(outcome, this.counts, this.retries, this.logger, false);
+      if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
+    });
     const { workerId, leaseMs } = options;
-    this.renewer = new LeaseRenewer(dialect, options.leaseRenewIntervalMs, { workerId, leaseMs, running: this.running, prefetched: this.prefetched, release: (tasks, why) => void this.release(tasks, why) }, this.logger);
+    this.renewer = new LeaseRenewer(dialect, options.leaseRenewIntervalMs, { workerId, leaseMs, running: this.running, prefetched: this.prefetched, release: (tasks, why) => void this.handBack.release(tasks, why) }, this.logger);
     this.sweeper = new LeaseSweeper(dialect, options.sweepIntervalMs, this.logger, () => this.wake());
     this.attemptDeps = { orm, dialect, workerId, maxPayloadBytes: options.maxPayloadBytes, logger: this.logger };
   }
@@ -121,7 +125,7 @@ export class TaskRunner {
     // A task claimed ahead has no handler to abort: handing it back ends it cancelled, as
     // its cancel request is already stored.
     if (reason instanceof TaskCancelledError && this.prefetched.has(id)) {
-      this.release([this.prefetched.remove(id)!], 'cancel');
+      this.handBack.release([this.prefetched.remove(id)!], 'cancel');
       return true;
     }
     const entry = this.running.get(id);
@@ -201,7 +205,7 @@ export class TaskRunner {
         const tasks = await this.dialect.claim({ workerId: this.options.workerId, queue, names, limit, leaseMs: this.options.leaseMs });
         // stop() began while this claim was out (it waits for it only so long): hand them back.
         if (this.state !== 'running') {
-          void this.release(tasks, 'stop');
+          void this.handBack.release(tasks, 'stop');
           break;
         }
         claimed += tasks.length;
@@ -247,7 +251,7 @@ export class TaskRunner {
     }
     if (lapsed.length > 0) {
       this.logger.warn(`${lapsed.length} task(s) claimed ahead outlived their lease (or all but less than a renewal interval of it) before a slot freed; handed back unstarted.`);
-      void this.release(lapsed, 'stop');
+      void this.handBack.release(lapsed, 'stop');
     }
   }
 
@@ -337,33 +341,6 @@ export class TaskRunner {
   }
 
   /**
-   * Hands prefetched tasks back to the table: pending with their attempt returned, or
-   * cancelled when their cancel was requested. If that fails, their leases expire and the
-   * sweep takes them back (with the attempt spent).
-   */
-  private release(tasks: ClaimedTask[], why: 'cancel' | 'stop'): Promise<void> {
-    if (tasks.length === 0) return Promise.resolve();
-    const done = (async () => {
-      try {
-        const released = await this.dialect.release(this.options.workerId, tasks.map((t) => ({ id: t.id, attempt: t.attempts })), new TaskCancelledError().message);
-        // A cancel hands back one task: reported only if this worker still held it.
-        if (why === 'cancel' && released === tasks.length) {
-          for (const task of tasks) {
-            const outcome: Outcome = { kind: 'cancelled', id: task.id, attempt: task.attempts, error: new TaskCancelledError().message };
-            recordOutcome(outcome, this.counts, this.retries, this.logger, false);
-            if (this.events.active) this.events.emit(outcomeEvent(task, outcome));
-          }
-        }
-      } catch (error) {
-        this.logger.warn(`Handing back ${tasks.length} task(s) claimed ahead failed; their leases will expire: ${String(error)}`);
-      }
-    })();
-    this.releasing.add(done);
-    void done.finally(() => this.releasing.delete(done));
-    return done;
-  }
-
-  /**
    * Graceful stop: no new claims; running handlers get `shutdownTimeoutMs` to finish, then
    * their signals abort with ShutdownError and they get one more second. Handlers that still
    * have not settled are abandoned: nothing more is written for them (the app is closing its
@@ -380,8 +357,8 @@ export class TaskRunner {
       // lock or a dead connection must not hold shutdown. What it returns later is handed back.
       await settlesWithin(this.tickDone, this.options.shutdownTimeoutMs);
       // Tasks claimed ahead have not started: other runners may take them at once.
-      await this.release(this.prefetched.takeAll(), 'stop');
-      await Promise.all(this.releasing);
+      await this.handBack.release(this.prefetched.takeAll(), 'stop');
+      await this.handBack.settled();
       const entries = () => [...this.running.values(), ...this.superseded];
       const all = () => Promise.all(entries().map((r) => r.done));
       if (!(await settlesWithin(all(), this.options.shutdownTimeoutMs))) {
