@@ -1,9 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Dialect } from '../dialects/dialect.js';
 import type { ClaimedTask } from '../dialects/task-row.js';
-import { LeaseLostError } from '../errors/lease-lost.error.js';
 import { TaskCancelledError } from '../errors/task-cancelled.error.js';
 import type { PrefetchBuffer } from './prefetch-buffer.js';
+import { loseLease } from './run-attempt.js';
 
 /** What the renewer needs of a task running in this process. */
 export interface RenewableTask {
@@ -63,8 +63,7 @@ export class LeaseRenewer {
     const lapsed: number[] = [];
     for (const [id, entry] of this.holder.running) {
       if (entry.handlerSettled || entry.leaseLost || now < entry.leaseEnd) continue;
-      entry.leaseLost = true;
-      if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+      loseLease(entry, this.holder.workerId);
       lapsed.push(id);
     }
     if (lapsed.length > 0) {
@@ -110,8 +109,7 @@ export class LeaseRenewer {
           if (cancelSet.has(id) && !entry.controller.signal.aborted) entry.controller.abort(new TaskCancelledError());
           return;
         }
-        entry.leaseLost = true;
-        if (!entry.controller.signal.aborted) entry.controller.abort(new LeaseLostError(this.holder.workerId));
+        loseLease(entry, this.holder.workerId);
       };
       for (const [id, entry] of sentRunning) if (running.get(id) === entry) answerRunning(entry, id);
       for (const task of sentAhead) {

@@ -51,6 +51,15 @@ export interface AttemptControl {
 }
 
 /**
+ * Marks an attempt as no longer holding its task (nothing of it will be written) and tells its
+ * handler, unless its signal already fired for another reason.
+ */
+export function loseLease(attempt: { readonly controller: AbortController; leaseLost?: boolean }, workerId: string): void {
+  attempt.leaseLost = true;
+  if (!attempt.controller.signal.aborted) attempt.controller.abort(new LeaseLostError(workerId));
+}
+
+/**
  * Runs one claimed attempt and returns the outcome to write, or null when nothing may be
  * written (the lease was lost). The returned promise settles only when the handler has
  * settled, so a task's next attempt never overlaps this one.

@@ -1,7 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { ClaimedTask } from '../dialects/task-row.js';
-import { LeaseLostError } from '../errors/lease-lost.error.js';
-import type { AttemptControl } from './run-attempt.js';
+import { loseLease, type AttemptControl } from './run-attempt.js';
 
 /** A task whose handler this runner started, until its outcome is written. */
 export interface Running extends AttemptControl {
@@ -47,8 +46,7 @@ export function abandonUnsettled(running: Map<number, Running>, superseded: Set<
  * `superseded` until it settles: stop() must still wait for it, abort it and clear its timers.
  */
 export function supersede(earlier: Running, workerId: string, superseded: Set<Running>): void {
-  earlier.leaseLost = true;
-  if (!earlier.controller.signal.aborted) earlier.controller.abort(new LeaseLostError(workerId));
+  loseLease(earlier, workerId);
   superseded.add(earlier);
   void earlier.done.finally(() => superseded.delete(earlier));
 }
