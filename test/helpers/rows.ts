@@ -1,5 +1,6 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Task, TaskStatus } from '../../lib/index.js';
+import type { DbKind } from './databases.js';
 
 /** Number of task rows in the database (through a fresh fork, so nothing is cached). */
 export function countTasks(orm: MikroORM): Promise<number> {
@@ -12,4 +13,10 @@ export async function countByStatus(orm: MikroORM): Promise<Record<TaskStatus, n
   const tasks = await orm.em.fork().find(Task, {}, { fields: ['status'] as never });
   for (const t of tasks) out[t.status]++;
   return out;
+}
+
+/** Makes a task's lease look expired a minute ago, as after a stall, so the sweep takes it back. */
+export async function expireLease(orm: MikroORM, kind: DbKind, id: number): Promise<void> {
+  const past = kind === 'postgres' ? "now() - interval '1 minute'" : kind === 'mariadb' ? 'utc_timestamp(3) - interval 1 minute' : String(Date.now() - 60_000);
+  await orm.em.fork().getConnection().execute(`update async_runner_task set locked_until = ${past} where id = ${id}`);
 }

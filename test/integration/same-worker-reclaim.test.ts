@@ -5,6 +5,7 @@ import { LeaseLostError, TaskHandler, TaskStatus, type TaskContext } from '../..
 import type { Dialect } from '../../lib/dialects/dialect.js';
 import { DIALECT } from '../../lib/dialects/dialect.provider.js';
 import { eachDatabase } from '../helpers/each-database.js';
+import { expireLease } from '../helpers/rows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, eventually, within } from '../helpers/wait.js';
 
@@ -70,7 +71,7 @@ eachDatabase('same worker re-claims its own expired task', (kind) => {
     await within(h.firstStarted.promise, 10_000, 'attempt 1 to start');
     // What a stalled event loop leads to: the lease runs out and the sweep takes the task back.
     const dialect = t.app.get<Dialect>(DIALECT);
-    await t.orm.em.fork().getConnection().execute(`update async_runner_task set locked_until = ${kind === 'postgres' ? "now() - interval '1 minute'" : kind === 'mariadb' ? 'utc_timestamp(3) - interval 1 minute' : String(Date.now() - 60_000)} where id = ${task.id}`);
+    await expireLease(t.orm, kind, task.id);
     assert.equal(await dialect.reclaimExpired(), 1);
     await within(h.secondStarted.promise, 10_000, 'attempt 2 to start in the same worker');
     // Attempt 1 is told its lease is gone; its late return is not written.
@@ -94,7 +95,7 @@ eachDatabase('same worker re-claims its own expired task', (kind) => {
     await t.runner.start();
     await within(h.firstStarted.promise, 10_000, 'the first run');
     const dialect = t.app.get<Dialect>(DIALECT);
-    await t.orm.em.fork().getConnection().execute(`update async_runner_task set locked_until = ${kind === 'postgres' ? "now() - interval '1 minute'" : kind === 'mariadb' ? 'utc_timestamp(3) - interval 1 minute' : String(Date.now() - 60_000)} where id = ${task.id}`);
+    await expireLease(t.orm, kind, task.id);
     assert.equal(await dialect.reclaimExpired(), 1);
     assert.equal((await t.queue.get(task.id))?.status, TaskStatus.Failed);
     await t.queue.retry(task.id);

@@ -5,6 +5,7 @@ import { LeaseLostError, TaskHandler, TaskStatus, type TaskContext } from '../..
 import type { Dialect } from '../../lib/dialects/dialect.js';
 import { DIALECT } from '../../lib/dialects/dialect.provider.js';
 import { eachDatabase } from '../helpers/each-database.js';
+import { expireLease } from '../helpers/rows.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { deferred, eventually, within } from '../helpers/wait.js';
 
@@ -53,9 +54,6 @@ class FailsOnce {
   }
 }
 
-const expire = (kind: string, id: number) =>
-  `update async_runner_task set locked_until = ${kind === 'postgres' ? "now() - interval '1 minute'" : kind === 'mariadb' ? 'utc_timestamp(3) - interval 1 minute' : String(Date.now() - 60_000)} where id = ${id}`;
-
 eachDatabase('a stale run of a retried task', (kind) => {
   let t: TestApp;
   afterEach(async () => {
@@ -77,7 +75,7 @@ eachDatabase('a stale run of a retried task', (kind) => {
     await within(h.firstStarted.promise, 10_000, 'run 1');
     await t.queue.cancel(task.id); // aborts run 1 in-process; it ignores the abort
     // A stall lets the lease run out; the sweep ends the task cancelled; an operator retries it.
-    await t.orm.em.fork().getConnection().execute(expire(kind, task.id));
+    await expireLease(t.orm, kind, task.id);
     assert.equal(await t.app.get<Dialect>(DIALECT).reclaimExpired(), 1);
     await t.queue.retry(task.id);
     await within(h.secondStarted.promise, 10_000, 'run 2 (after retry)');
